@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync, renameSync } from 'node:fs';
+import { type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
+import { lowerings, registerLowering } from './lower/index.js';
+import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
+import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
+
+export { lowerings, registerLowering, lowerGraph, DEFAULT_OPSET, OrtValue, OrtExecutable };
+export type { Lowering, Lowerings, LoweringNode } from './onnx/builder.js';
+export { OnnxGraphBuilder } from './onnx/builder.js';
+
+export interface OnnxBackendOptions extends SessionOptions {
+  opset?: number;
+}
+
+/** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
+export class OnnxBackend implements Backend {
+  readonly name = 'onnx';
+  // Sessions cached per serialized graph: the same model compiled twice reuses its session.
+  private cache = new Map<string, Promise<OrtExecutable>>();
+
+  constructor(private options: OnnxBackendOptions = {}) {}
+
+  describe(): string {
+    return `onnxruntime-node (CPU, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 1} intra-op thread(s))`;
+  }
+
+  async compile(graph: Graph): Promise<Executable> {
+    const { bytes, inputNames, outputNames } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
+    const key = createHash('sha1').update(bytes).digest('hex');
+    let exe = this.cache.get(key);
+    if (!exe) {
+      exe = OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), this.options);
+      this.cache.set(key, exe);
+      exe.catch(() => this.cache.delete(key));
+    }
+    return exe;
+  }
+
+  upload(t: Tensor): OrtValue {
+    return OrtValue.wrap(t);
+  }
+
+  /** Serialize a graph as an ONNX model file (temp file + rename: never half-written). */
+  writeModel(graph: Graph, path: string): void {
+    const { bytes } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, bytes);
+    renameSync(tmp, path);
+  }
+}
+
+/** The default instance core's backend registry loads. */
+export const backend = new OnnxBackend();

@@ -1,0 +1,41 @@
+import { UnsupportedOpError, type Graph, type Value } from '@layerwise/core';
+import { OnnxGraphBuilder, type Lowerings } from './builder.js';
+import { encodeModel, ONNX_DTYPE, type ValueInfoSpec } from './model.js';
+
+export const DEFAULT_OPSET = 17;
+
+export interface LoweredGraph {
+  bytes: Uint8Array;
+  inputNames: string[];
+  outputNames: string[];
+}
+
+/** Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds` order. */
+export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_OPSET, producerVersion = '0'): LoweredGraph {
+  const g = new OnnxGraphBuilder(opset);
+  const names = new Map<Value, string>();
+  const inputs: ValueInfoSpec[] = graph.feeds.map((v, i) => {
+    const name = `in${i}${v.name ? `_${v.name.replace(/[^A-Za-z0-9_]/g, '_')}` : ''}`;
+    names.set(v, name);
+    return { name, elemType: ONNX_DTYPE[v.dtype], shape: v.shape };
+  });
+
+  for (const node of graph.nodes) {
+    const lower = lowerings[node.op.name];
+    if (!lower)
+      throw new UnsupportedOpError(`The ONNX backend cannot run op '${node.op.name}'${node.scope ? ` (from layer '${node.scope.split('/')[0]}')` : ''}: no lowering is registered for it`);
+    const out = lower({ node, attrs: node.attrs, in: (i) => names.get(node.inputs[i])! }, g);
+    const outNames = Array.isArray(out) ? out : [out];
+    node.outputs.forEach((v, i) => names.set(v, outNames[i]));
+  }
+
+  // Graph outputs get their own names: an output may be an input passed through, or appear twice.
+  const outputs: ValueInfoSpec[] = graph.outputs.map((v, i) => {
+    const name = `out${i}`;
+    g.nodes.push({ opType: 'Identity', inputs: [names.get(v)!], outputs: [name], attrs: {}, name: `n_out${i}` });
+    return { name, elemType: ONNX_DTYPE[v.dtype] };
+  });
+
+  const bytes = encodeModel({ opset, graphName: graph.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producerVersion });
+  return { bytes, inputNames: inputs.map((i) => i.name), outputNames: outputs.map((o) => o.name) };
+}

@@ -1,0 +1,37 @@
+import type { Graph } from '../ir/graph.js';
+import type { DType, Tensor } from '../tensor/tensor.js';
+
+/**
+ * The contract every compute backend implements. A backend lowers IR ops to its own kernels
+ * and holds no model logic: layers, losses and optimizers reach it only as graphs.
+ */
+export interface Backend {
+  /** 'onnx' | 'tfjs' | a plugin's name. */
+  readonly name: string;
+  /** Lower and prepare a graph. Fails naming the op and its layer when an op has no lowering. */
+  compile(graph: Graph, options?: CompileOptions): Promise<Executable>;
+  /** Host → backend. May wrap the host buffer rather than copy it. */
+  upload(t: Tensor): DeviceValue;
+  /** One line for logs: what this backend runs on. */
+  describe?(): string;
+}
+
+export interface CompileOptions {
+  /** A name for logs and error messages ('train_step', 'predict' …). */
+  name?: string;
+}
+
+/** A compiled graph. `run` takes one value per `graph.feeds` entry and returns one per output. */
+export interface Executable {
+  run(feeds: readonly DeviceValue[]): Promise<DeviceValue[]>;
+  dispose(): void;
+}
+
+/** A value held by a backend. */
+export interface DeviceValue {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Backend → host. */
+  read(): Promise<Tensor>;
+  dispose(): void;
+}
