@@ -1,0 +1,241 @@
+import { ConfigError, ShapeError } from '../errors.js';
+import { placeholder, withScope, type SymShape, type Value } from '../ir/graph.js';
+import { fmt } from '../ops/registry.js';
+import { getInitializer, type InitializerIdentifier } from '../initializers/initializers.js';
+import { getRegularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js';
+import { Tensor, type DType } from '../tensor/tensor.js';
+import { TraceContext } from './context.js';
+import { Variable } from './variable.js';
+
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  /** Shape of one sample (no batch dimension), as Keras' input_shape. */
+  inputShape?: (number | null)[];
+  /** Keras' input_dim: shorthand for inputShape [inputDim]. */
+  inputDim?: number;
+  batchSize?: number;
+  dtype?: DType;
+}
+
+// ---- names, as Keras makes them: dense, dense_1, dense_2 … ----
+const nameCounts = new Map<string, number>();
+export function uniqueName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+/** Forget generated names (keras.backend.clear_session). */
+export function clearSession(): void {
+  nameCounts.clear();
+}
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** A tensor in a model definition: a shape, and the layer call that produces it. */
+export class SymbolicTensor {
+  constructor(
+    readonly shape: SymShape,
+    readonly dtype: DType,
+    readonly node: LayerNode,
+    readonly index: number,
+  ) {}
+  toString(): string {
+    return `<SymbolicTensor shape=${fmt(this.shape)}, dtype=${this.dtype}, source=${this.node.layer.name}>`;
+  }
+}
+
+/** One call of a layer in a model definition. */
+export class LayerNode {
+  outputs: SymbolicTensor[] = [];
+  constructor(
+    readonly layer: Layer,
+    readonly inputs: SymbolicTensor[],
+  ) {}
+}
+
+export type LayerClass = (new (...args: any[]) => Layer) & { className: string; fromConfig?(config: any): Layer };
+const layerClasses = new Map<string, LayerClass>();
+
+/** Register a layer class so saved models can find it by its class name (what plugins call). */
+export function registerLayer(cls: LayerClass, plugin = 'a Layerwise layer plugin'): void {
+  layerClasses.set(cls.className, cls);
+  pluginOf.set(cls.className, plugin);
+}
+const pluginOf = new Map<string, string>();
+export function getLayerClass(className: string): LayerClass {
+  const cls = layerClasses.get(className);
+  if (!cls)
+    throw new ConfigError(
+      `Unknown layer class '${className}'. If it comes from a plugin, import that package before loading (for the catalogue: import '@layerwise/layers'). Registered: ${[...layerClasses.keys()].join(', ')}`,
+    );
+  return cls;
+}
+
+/**
+ * The base of every layer. A subclass creates its weights in `build` and writes `call` in IR
+ * ops; shapes, tracing, weights and serialization come from here.
+ */
+export abstract class Layer {
+  static className = 'Layer';
+  name: string;
+  trainable: boolean;
+  built = false;
+  dtype: DType;
+  /** [batch, ...inputShape] when the layer was given inputShape/inputDim. */
+  batchInputShape: SymShape | null = null;
+  readonly inboundNodes: LayerNode[] = [];
+  protected _weights: Variable[] = [];
+
+  constructor(args: LayerArgs = {}) {
+    const cls = this.constructor as typeof Layer;
+    this.name = args.name ?? uniqueName(toSnakeCase(cls.className));
+    this.trainable = args.trainable ?? true;
+    this.dtype = args.dtype ?? 'float32';
+    if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+    else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim];
+  }
+
+  get className(): string {
+    return (this.constructor as typeof Layer).className;
+  }
+
+  /** Create weights once the input shape is known. */
+  build(_inputShape: SymShape | SymShape[]): void {}
+
+  /** The computation, in IR ops. */
+  abstract call(inputs: Value | Value[], ctx: TraceContext): Value | Value[];
+
+  /** Check an input shape before building or calling (throws ShapeError naming the layer). */
+  protected validateInput(_inputShape: SymShape | SymShape[]): void {}
+
+  addWeight(
+    name: string,
+    shape: number[],
+    opts: { initializer?: InitializerIdentifier; trainable?: boolean; regularizer?: RegularizerIdentifier; dtype?: DType } = {},
+  ): Variable {
+    const init = getInitializer(opts.initializer ?? 'glorot_uniform');
+    let value = init.call(shape);
+    if (opts.dtype && opts.dtype !== 'float32') value = value.astype(opts.dtype);
+    const v = new Variable(`${this.name}/${name}`, value, opts.trainable ?? true, getRegularizer(opts.regularizer));
+    this._weights.push(v);
+    return v;
+  }
+
+  /** All weights: trainable first, then non-trainable, as Keras orders layer.weights. */
+  get weights(): Variable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this._weights.filter((w) => w.trainable) : [];
+  }
+  get nonTrainableWeights(): Variable[] {
+    return this.trainable ? this._weights.filter((w) => !w.trainable) : [...this._weights];
+  }
+  countParams(): number {
+    return this._weights.reduce((n, w) => n + w.value.size, 0);
+  }
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => w.value);
+  }
+  setWeights(values: Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) throw new ShapeError(`Layer '${this.name}' expects ${ws.length} weight arrays, got ${values.length}`);
+    ws.forEach((w, i) => w.assign(values[i]));
+  }
+
+  /** Build (if needed) and call on symbolic values, attributing errors to this layer. */
+  invoke(inputs: Value | Value[], ctx: TraceContext): Value | Value[] {
+    return withScope(this.name, () => {
+      const shapes = Array.isArray(inputs) ? inputs.map((v) => v.shape) : inputs.shape;
+      this.validateInput(shapes);
+      if (!this.built) {
+        this.build(shapes);
+        this.built = true;
+      }
+      return this.call(inputs, ctx);
+    });
+  }
+
+  /** Output shape for an input shape, found by tracing `call` (so it can never disagree with it). */
+  computeOutputShape(inputShape: SymShape | SymShape[]): SymShape | SymShape[] {
+    const multi = Array.isArray(inputShape[0]) || (Array.isArray(inputShape) && inputShape.length === 0);
+    const ins = multi ? (inputShape as SymShape[]).map((s) => placeholder(s, this.dtype)) : placeholder(inputShape as SymShape, this.dtype);
+    const out = this.invoke(ins, new TraceContext(false));
+    return Array.isArray(out) ? out.map((o) => o.shape) : out.shape;
+  }
+
+  /** Functional API: call the layer on symbolic tensors, like Keras' `layer(x)`. */
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor;
+  apply(inputs: SymbolicTensor | SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    for (const t of list)
+      if (!(t instanceof SymbolicTensor)) throw new ConfigError(`Layer '${this.name}' was called on ${String(t)}; expected a symbolic tensor from Input() or another layer`);
+    const ctx = new TraceContext(false);
+    const values = list.map((t) => placeholder(t.shape, t.dtype));
+    const out = this.invoke(Array.isArray(inputs) ? values : values[0], ctx);
+    const node = new LayerNode(this, list);
+    const outs = Array.isArray(out) ? out : [out];
+    node.outputs = outs.map((v, i) => new SymbolicTensor(v.shape, v.dtype, node, i));
+    this.inboundNodes.push(node);
+    return Array.isArray(out) ? node.outputs : node.outputs[0];
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
+    return config;
+  }
+
+  toString(): string {
+    return `<${this.className} name=${this.name}>`;
+  }
+}
+
+/** Turn a saved config back into constructor args (batchInputShape → inputShape, batchSize). */
+export function argsFromConfig<T extends Record<string, unknown>>(config: T): T & LayerArgs {
+  const { batchInputShape, ...rest } = config as T & { batchInputShape?: SymShape };
+  const args: Record<string, unknown> = { ...rest };
+  if (batchInputShape) {
+    args.inputShape = batchInputShape.slice(1);
+    if (batchInputShape[0] !== null) args.batchSize = batchInputShape[0];
+  }
+  return args as T & LayerArgs;
+}
+
+/** The layer behind `Input()`: produces the model's input tensor. */
+export class InputLayer extends Layer {
+  static override className = 'InputLayer';
+  constructor(args: { shape?: (number | null)[]; batchShape?: SymShape; batchSize?: number; dtype?: DType; name?: string } = {}) {
+    super({ name: args.name ?? uniqueName('input_layer'), dtype: args.dtype });
+    const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : null);
+    if (!batchShape) throw new ConfigError(`InputLayer '${this.name}': give 'shape' (one sample's shape) or 'batchShape'`);
+    this.batchInputShape = batchShape;
+    this.built = true;
+    const node = new LayerNode(this, []);
+    node.outputs = [new SymbolicTensor(batchShape, this.dtype, node, 0)];
+    this.inboundNodes.push(node);
+  }
+  get output(): SymbolicTensor {
+    return this.inboundNodes[0].outputs[0];
+  }
+  call(inputs: Value | Value[]): Value | Value[] {
+    return inputs;
+  }
+  override getConfig() {
+    return { name: this.name, batchShape: this.batchInputShape, dtype: this.dtype };
+  }
+  static fromConfig(config: { name: string; batchShape: SymShape; dtype?: DType }): InputLayer {
+    return new InputLayer(config);
+  }
+}
+registerLayer(InputLayer, '@layerwise/core');
+
+/** `Input({ shape: [784] })`: a symbolic model input, as keras.Input. */
+export function Input(args: { shape?: (number | null)[]; batchShape?: SymShape; batchSize?: number; dtype?: DType; name?: string }): SymbolicTensor {
+  return new InputLayer(args).output;
+}

@@ -1,0 +1,312 @@
+import { ConfigError, DataError, ShapeError } from '../errors.js';
+import type { Backend, DeviceValue } from '../backend/backend.js';
+import { Callback, CallbackList, History, type Logs } from '../callbacks/callback.js';
+import { ProgbarLogger } from '../callbacks/progbar.js';
+import type { Value } from '../ir/graph.js';
+import { rng } from '../random/random.js';
+import { Tensor, type DType } from '../tensor/tensor.js';
+import type { Model } from './model.js';
+import type { InferenceLayout, TrainStepLayout } from './step-graphs.js';
+import type { Variable } from './variable.js';
+
+export interface FitArgs {
+  batchSize?: number;
+  epochs?: number;
+  verbose?: 0 | 1 | 2 | 'auto';
+  callbacks?: Callback[];
+  validationSplit?: number;
+  validationData?: [Tensor | Tensor[], Tensor | Tensor[]];
+  shuffle?: boolean;
+  initialEpoch?: number;
+  /** Print through this instead of process.stdout (tests, GUIs). */
+  print?: (s: string) => void;
+}
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2 | 'auto';
+}
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2 | 'auto';
+}
+
+const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
+
+/** Rows [start, end) of every array, as views when `order` is null, else gathered in `order`. */
+function batchOf(arrays: Tensor[], start: number, end: number, order: Int32Array | null, dtypes: DType[]): Tensor[] {
+  return arrays.map((a, i) => {
+    const rows = order ? a.take(order.subarray(start, end)) : a.slice(start, end);
+    return rows.dtype === dtypes[i] ? rows : rows.astype(dtypes[i]);
+  });
+}
+
+/** Fill the graph's random leaves for a batch of this size from the seeded generator. */
+function randomFeeds(leaves: Value[], batch: number, backend: Backend): DeviceValue[] {
+  return leaves.map((v) => {
+    const shape = v.shape.map((d) => d ?? batch);
+    const t = Tensor.zeros(shape);
+    rng().fillUniform(t.data as Float32Array);
+    return backend.upload(t);
+  });
+}
+
+/** Targets as the loss wants them: a [n] vector for a [n, 1] output becomes [n, 1]; labels cast on the way in. */
+function prepareTargets(model: Model, ys: Tensor[]): Tensor[] {
+  const loss = model.loss!;
+  return ys.map((y, i) => {
+    const predShape = model.outputs[i].shape;
+    loss.checkTarget(y.shape, predShape);
+    if (loss.targetSpec(predShape).dtype === 'float32' && y.rank === predShape.length - 1 && predShape[predShape.length - 1] === 1) return y.reshape([...y.shape, 1]);
+    if (loss.targetSpec(predShape).dtype === 'int32' && y.rank === predShape.length) return y.reshape(y.shape.slice(0, -1));
+    return y;
+  });
+}
+
+function checkSameLength(xs: Tensor[], ys: Tensor[]): number {
+  const n = xs[0].shape[0];
+  for (const [what, arrs] of [['x', xs], ['y', ys]] as const)
+    arrs.forEach((a, i) => {
+      if (a.shape[0] !== n)
+        throw new DataError(`Data cardinality is ambiguous: x has ${n} samples but ${what}[${i}] has ${a.shape[0]}. Make sure all arrays contain the same number of samples.`);
+    });
+  return n;
+}
+
+/** NaN or Inf in the data would silently poison training: fail before the first step instead. */
+function checkFinite(arrays: Tensor[], what: string): void {
+  arrays.forEach((a, k) => {
+    if (a.dtype !== 'float32') return;
+    const d = a.data;
+    for (let i = 0; i < d.length; i++)
+      if (!Number.isFinite(d[i])) {
+        const row = Math.floor(i / (a.size / a.shape[0] || 1));
+        throw new DataError(`${what}${arrays.length > 1 ? `[${k}]` : ''} contains ${d[i]} at sample ${row} (flat index ${i}); clean or impute the data before training`);
+      }
+  });
+}
+
+function resolveVerbose(v: FitArgs['verbose']): number {
+  return v === undefined || v === 'auto' ? 1 : v;
+}
+
+/** Sample-weighted running means of the step outputs, as Keras' Mean metrics report them. */
+class RunningMeans {
+  private sums: number[];
+  private count = 0;
+  constructor(readonly names: string[]) {
+    this.sums = names.map(() => 0);
+  }
+  add(values: ArrayLike<number>, weight: number): void {
+    for (let i = 0; i < this.sums.length; i++) this.sums[i] += values[i] * weight;
+    this.count += weight;
+  }
+  logs(prefix = ''): Logs {
+    const out: Logs = {};
+    this.names.forEach((n, i) => (out[prefix + n] = this.sums[i] / this.count));
+    return out;
+  }
+}
+
+export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Tensor[], args: FitArgs): Promise<History> {
+  if (!model.loss || !model.optimizer) throw new ConfigError('You must call compile() before fit()');
+  const batchSize = args.batchSize ?? 32;
+  const epochs = args.epochs ?? 1;
+  const initialEpoch = args.initialEpoch ?? 0;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new ConfigError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(epochs) && epochs >= 0)) throw new ConfigError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  let xs = list(xIn);
+  let ys = list(yIn);
+  model.checkInputs(xs);
+  ys = prepareTargets(model, ys);
+  let n = checkSameLength(xs, ys);
+  checkFinite(xs, 'x');
+  checkFinite(ys, 'y');
+
+  let validation = args.validationData ? ([list(args.validationData[0]), list(args.validationData[1])] as [Tensor[], Tensor[]]) : null;
+  if (args.validationSplit) {
+    if (!(args.validationSplit > 0 && args.validationSplit < 1)) throw new ConfigError(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}`);
+    // Keras takes the last fraction of the data, before shuffling.
+    const split = Math.floor(n * (1 - args.validationSplit));
+    validation ??= [xs.map((a) => a.slice(split)), ys.map((a) => a.slice(split))];
+    xs = xs.map((a) => a.slice(0, split));
+    ys = ys.map((a) => a.slice(0, split));
+    n = split;
+  }
+  if (validation) {
+    model.checkInputs(validation[0]);
+    validation[1] = prepareTargets(model, validation[1]);
+    checkSameLength(validation[0], validation[1]);
+  }
+
+  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train');
+  const verbose = resolveVerbose(args.verbose);
+  const steps = Math.ceil(n / batchSize);
+  const history = new History();
+  const cbs: Callback[] = [history, ...(verbose ? [new ProgbarLogger(verbose, args.print)] : []), ...(args.callbacks ?? [])];
+  const callbacks = new CallbackList(cbs);
+  for (const c of cbs) {
+    c.setModel(model);
+    c.setParams({ epochs, steps, verbose, samples: n });
+  }
+  const batchHooks = callbacks.batchCallbacks();
+  model.history = history;
+  model.stopTraining = false;
+
+  // Device state: weights, slots, iteration count. Updated values replace inputs after each step.
+  const state = new TrainingState(model, layout, backend);
+  const xDtypes = layout.xs.map((v) => v.dtype);
+  const yDtypes = layout.ys.map((v) => v.dtype);
+  const randomLeaves = layout.graph.randomInputs;
+  const nMetrics = 1 + layout.metricNames.length;
+
+  await callbacks.call('onTrainBegin');
+  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
+    await callbacks.epoch('onEpochBegin', epoch);
+    const order = args.shuffle === false ? null : rng().permutation(n);
+    const means = new RunningMeans(['loss', ...layout.metricNames]);
+    const prepare = (b: number) => {
+      const start = b * batchSize;
+      const end = Math.min(n, start + batchSize);
+      const data = [...batchOf(xs, start, end, order, xDtypes), ...batchOf(ys, start, end, order, yDtypes)].map((t) => backend.upload(t));
+      return { data, size: end - start };
+    };
+    let next = prepare(0);
+    for (let b = 0; b < steps; b++) {
+      const current = next;
+      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size: current.size });
+      const feeds = [...current.data, backend.upload(Tensor.scalar(model.optimizer.learningRate)), ...state.values, ...randomFeeds(randomLeaves, current.size, backend)];
+      const pending = exe.run(feeds);
+      // Prepare the next batch while this one runs.
+      if (b + 1 < steps) next = prepare(b + 1);
+      const outs = await pending;
+      const scalars = await Promise.all(outs.slice(0, nMetrics).map((o) => o.read()));
+      means.add(
+        scalars.map((s) => s.data[0]),
+        current.size,
+      );
+      state.advance(outs.slice(nMetrics));
+      if (batchHooks.length) {
+        const logs = means.logs();
+        for (const c of batchHooks) await c.onTrainBatchEnd(b, logs);
+      }
+      if (model.stopTraining) break;
+    }
+    await state.writeBack();
+    const logs = means.logs();
+    if (validation) {
+      const val = await runEvaluate(model, validation[0], validation[1], { batchSize, verbose: 0 });
+      const vals = Array.isArray(val) ? val : [val];
+      model.metricsNames.forEach((name, i) => (logs[`val_${name}`] = vals[i]));
+    }
+    await callbacks.epoch('onEpochEnd', epoch, logs);
+  }
+  await callbacks.call('onTrainEnd');
+  return history;
+}
+
+/**
+ * Weights, optimizer slots and the iteration count as device values between steps. Each
+ * step's outputs become the next step's inputs (never written into an input's buffer).
+ */
+class TrainingState {
+  values: DeviceValue[];
+  private nVars: number;
+  private updatedIndex: number[];
+  constructor(
+    private model: Model,
+    private layout: TrainStepLayout,
+    backend: Backend,
+  ) {
+    const os = model.optimizerState;
+    const slotSpecs = model.optimizer!.slots();
+    const slotValues = layout.slotOwners.map(({ variable, slot }) => {
+      let slots = os.slots.get(variable);
+      if (!slots) {
+        slots = slotSpecs.map((s) => Tensor.full(variable.shape, s.init));
+        os.slots.set(variable, slots);
+      }
+      return slots[slot];
+    });
+    this.nVars = layout.variables.length;
+    this.values = [
+      backend.upload(Tensor.scalar(os.iterations)),
+      ...layout.variables.map((v) => backend.upload(v.value)),
+      ...slotValues.map((t) => backend.upload(t)),
+    ];
+    this.updatedIndex = layout.updatedVariables.map((v) => 1 + layout.variables.indexOf(v));
+  }
+
+  /** outs = [iterations, ...updated variables, ...slots]. */
+  advance(outs: DeviceValue[]): void {
+    const old = this.values;
+    const next = old.slice();
+    next[0] = outs[0];
+    this.updatedIndex.forEach((idx, k) => (next[idx] = outs[1 + k]));
+    const slotStart = 1 + this.nVars;
+    for (let k = 0; k < this.layout.slotOwners.length; k++) next[slotStart + k] = outs[1 + this.updatedIndex.length + k];
+    this.values = next;
+    old.forEach((v, i) => v !== next[i] && v.dispose());
+  }
+
+  /** Copy device state back into host Variables and the optimizer state. */
+  async writeBack(): Promise<void> {
+    const host = await Promise.all(this.values.map((v) => v.read()));
+    this.model.optimizerState.iterations = host[0].data[0];
+    this.layout.variables.forEach((v, i) => (v.value = host[1 + i]));
+    this.layout.slotOwners.forEach(({ variable, slot }, k) => {
+      this.model.optimizerState.slots.get(variable)![slot] = host[1 + this.nVars + k];
+    });
+  }
+}
+
+async function inferenceBatches(
+  model: Model,
+  kind: 'test' | 'predict',
+  arrays: Tensor[],
+  batchSize: number,
+  onBatch: (outs: Tensor[], size: number) => void,
+): Promise<void> {
+  const { exe, layout, backend } = await model.executable<InferenceLayout>(kind);
+  const weights = layout.variables.map((v: Variable) => backend.upload(v.value));
+  const dtypes = layout.graph.inputs.slice(0, arrays.length).map((v) => v.dtype);
+  const n = arrays[0].shape[0];
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    const feeds = [...batchOf(arrays, start, end, null, dtypes).map((t) => backend.upload(t)), ...weights];
+    const outs = await exe.run(feeds);
+    onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
+  }
+}
+
+export async function runEvaluate(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
+  if (!model.loss) throw new ConfigError('You must call compile() before evaluate()');
+  const xs = list(xIn);
+  model.checkInputs(xs);
+  const ys = prepareTargets(model, list(yIn));
+  checkSameLength(xs, ys);
+  const means = new RunningMeans(model.metricsNames);
+  await inferenceBatches(model, 'test', [...xs, ...ys], args.batchSize ?? 32, (outs, size) =>
+    means.add(
+      outs.map((o) => o.data[0]),
+      size,
+    ),
+  );
+  const logs = means.logs();
+  const values = model.metricsNames.map((k) => logs[k]);
+  return values.length === 1 ? values[0] : values;
+}
+
+export async function runPredict(model: Model, xIn: Tensor | Tensor[], args: PredictArgs = {}): Promise<Tensor> {
+  const xs = list(xIn);
+  model.checkInputs(xs);
+  const n = xs[0].shape[0];
+  let result: Tensor | null = null;
+  let offset = 0;
+  await inferenceBatches(model, 'predict', xs, args.batchSize ?? 32, ([out], size) => {
+    if (!result) result = Tensor.zeros([n, ...out.shape.slice(1)], out.dtype);
+    result.data.set(out.data, offset);
+    offset += size * (out.size / out.shape[0]);
+  });
+  if (!result) throw new ShapeError('predict: x has no samples');
+  return result;
+}

@@ -1,0 +1,231 @@
+import { ConfigError, ShapeError } from '../errors.js';
+import type { SymShape, Value } from '../ir/graph.js';
+import { fmt } from '../ops/registry.js';
+import type { Backend, Executable } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
+import { getLoss, type Loss } from '../losses/losses.js';
+import { getMetric, type Metric } from '../metrics/metrics.js';
+import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
+import { Tensor } from '../tensor/tensor.js';
+import { History } from '../callbacks/callback.js';
+import { TraceContext } from './context.js';
+import { Layer, LayerNode, SymbolicTensor, type LayerArgs } from './layer.js';
+import type { Variable } from './variable.js';
+import { buildInference, buildTrainStep, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
+import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
+
+export interface CompileArgs {
+  optimizer?: string | Optimizer;
+  loss: string | Loss;
+  metrics?: (string | Metric)[];
+}
+
+export interface ModelArgs extends LayerArgs {
+  inputs: SymbolicTensor | SymbolicTensor[];
+  outputs: SymbolicTensor | SymbolicTensor[];
+  /** Backend for this model (a name or object); default: the global choice. */
+  backend?: string | Backend;
+}
+
+/** Optimizer state kept between fits and saved with the model. */
+export interface OptimizerState {
+  iterations: number;
+  slots: Map<Variable, Tensor[]>;
+}
+
+/**
+ * A model: a graph of layer calls from inputs to outputs (Keras' functional Model), with
+ * compile/fit/evaluate/predict. Sequential builds the same structure one layer at a time.
+ */
+export class Model extends Layer {
+  static override className = 'Functional';
+  inputs: SymbolicTensor[] = [];
+  outputs: SymbolicTensor[] = [];
+  /** Layer calls in execution order. */
+  protected nodes: LayerNode[] = [];
+  stopTraining = false;
+  history: History | null = null;
+
+  optimizer: Optimizer | null = null;
+  loss: Loss | null = null;
+  compiledMetrics: Metric[] = [];
+  optimizerState: OptimizerState = { iterations: 0, slots: new Map() };
+
+  private backendChoice: string | Backend | undefined;
+  private executables = new Map<string, Promise<{ exe: Executable; layout: any }>>();
+
+  constructor(args?: ModelArgs) {
+    super(args);
+    if (args) {
+      this.backendChoice = args.backend;
+      this.initGraph(args.inputs, args.outputs);
+    }
+  }
+
+  protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
+    this.inputs = Array.isArray(inputs) ? inputs : [inputs];
+    this.outputs = Array.isArray(outputs) ? outputs : [outputs];
+    // Depth-first from the outputs: every layer call after the calls it depends on.
+    const order: LayerNode[] = [];
+    const seen = new Set<LayerNode>();
+    const visit = (n: LayerNode) => {
+      if (seen.has(n)) return;
+      seen.add(n);
+      n.inputs.forEach((t) => visit(t.node));
+      order.push(n);
+    };
+    this.outputs.forEach((t) => visit(t.node));
+    for (const t of this.inputs)
+      if (t.node.layer.className !== 'InputLayer') throw new ConfigError(`Model inputs must come from Input(); got ${t}`);
+    for (const n of order)
+      if (n.inputs.length === 0 && !this.inputs.includes(n.outputs[0]))
+        throw new ConfigError(`Model outputs depend on ${n.outputs[0]}, which is not among the model inputs`);
+    this.nodes = order;
+    this.built = true;
+    this.executables.clear();
+  }
+
+  /** Layers in Keras' order (each once). */
+  get layers(): Layer[] {
+    const out: Layer[] = [];
+    for (const n of this.nodes) if (!out.includes(n.layer)) out.push(n.layer);
+    return out;
+  }
+
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    const layer = typeof nameOrIndex === 'number' ? layers[nameOrIndex] : layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new ConfigError(`No such layer: ${nameOrIndex}. Existing layers are: ${layers.map((l) => l.name).join(', ')}`);
+    return layer;
+  }
+
+  override get trainableWeights(): Variable[] {
+    return this.trainable ? unique(this.layers.flatMap((l) => l.trainableWeights)) : [];
+  }
+  override get nonTrainableWeights(): Variable[] {
+    const all = unique(this.layers.flatMap((l) => [...l.trainableWeights, ...l.nonTrainableWeights]));
+    const trainable = new Set(this.trainableWeights);
+    return all.filter((w) => !trainable.has(w));
+  }
+  override countParams(): number {
+    return this.weights.reduce((n, w) => n + w.value.size, 0);
+  }
+
+  /** Trace the layer graph on IR values (inputs in model input order). */
+  runGraph(inputs: Value[], ctx: TraceContext): Value[] {
+    this.ensureBuilt();
+    const values = new Map<SymbolicTensor, Value>();
+    this.inputs.forEach((t, i) => values.set(t, inputs[i]));
+    for (const node of this.nodes) {
+      if (node.inputs.length === 0) continue;
+      const ins = node.inputs.map((t) => values.get(t)!);
+      const out = node.layer.invoke(ins.length === 1 ? ins[0] : ins, ctx);
+      (Array.isArray(out) ? out : [out]).forEach((v, i) => values.set(node.outputs[i], v));
+    }
+    return this.outputs.map((t) => values.get(t)!);
+  }
+
+  /** A Model is a layer too: calling it runs its graph. */
+  call(inputs: Value | Value[], ctx: TraceContext): Value | Value[] {
+    const out = this.runGraph(Array.isArray(inputs) ? inputs : [inputs], ctx);
+    return out.length === 1 ? out[0] : out;
+  }
+
+  protected ensureBuilt(): void {
+    if (!this.built || this.inputs.length === 0)
+      throw new ConfigError(`Model '${this.name}' has no input shape yet: give the first layer inputShape/inputDim, or call build([null, ...])`);
+  }
+
+  // ---------------- training API ----------------
+
+  compile(args: CompileArgs): void {
+    this.optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
+    this.loss = getLoss(args.loss);
+    this.ensureBuiltForCompile();
+    const lastDim = this.outputs[0].shape[this.outputs[0].shape.length - 1];
+    this.compiledMetrics = (args.metrics ?? []).map((m) => getMetric(m, this.loss!, lastDim));
+    this.optimizerState = { iterations: 0, slots: new Map() };
+    this.executables.clear();
+  }
+
+  /** Sequential may still be waiting for its input shape; a functional model is always built. */
+  protected ensureBuiltForCompile(): void {}
+
+  async getBackend(): Promise<Backend> {
+    if (this.backendChoice && typeof this.backendChoice !== 'string') return this.backendChoice;
+    return getBackend(this.backendChoice);
+  }
+  /** Use this backend for this model only. */
+  setBackend(backend: string | Backend): void {
+    this.backendChoice = backend;
+    this.executables.clear();
+  }
+
+  /** Compile (once per configuration) the graph for a mode. */
+  async executable<L>(kind: 'train' | 'test' | 'predict'): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+    const backend = await this.getBackend();
+    const trainableKey = this.weights.map((w) => (this.trainableWeights.includes(w) ? 1 : 0)).join('');
+    const key = `${backend.name}:${kind}:${trainableKey}`;
+    let entry = this.executables.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const layout: TrainStepLayout | InferenceLayout =
+          kind === 'train'
+            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!)
+            : buildInference(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined, this.compiledMetrics);
+        const exe = await backend.compile(layout.graph, { name: kind });
+        return { exe, layout };
+      })();
+      this.executables.set(key, entry);
+      entry.catch(() => this.executables.delete(key));
+    }
+    const { exe, layout } = await entry;
+    return { exe, layout: layout as L, backend };
+  }
+
+  private requireCompiled(what: string): Loss {
+    if (!this.loss || !this.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
+    return this.loss;
+  }
+
+  /** Check x against the model's input shape before any work is done (Keras' input_spec check). */
+  checkInputs(xs: Tensor[]): void {
+    this.ensureBuilt();
+    if (xs.length !== this.inputs.length) throw new ShapeError(`Model '${this.name}' expects ${this.inputs.length} input array(s), got ${xs.length}`);
+    xs.forEach((x, i) => {
+      const expected = this.inputs[i].shape;
+      const ok = x.rank === expected.length && expected.every((d, j) => j === 0 || d === null || d === x.shape[j]);
+      if (!ok)
+        throw new ShapeError(
+          `Input ${i} of model '${this.name}' is incompatible with the layer '${this.inputs[i].node.layer.name}': expected shape=${fmt(expected)}, found shape=${fmt(x.shape)}`,
+        );
+    });
+  }
+
+  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    return runFit(this, x, y, args);
+  }
+  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
+    return runEvaluate(this, x, y, args);
+  }
+  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Promise<Tensor> {
+    return runPredict(this, x, args);
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable };
+  }
+
+  get metricsNames(): string[] {
+    return ['loss', ...this.compiledMetrics.map((m) => m.name)];
+  }
+
+  /** Output shape of the whole model. */
+  get outputShape(): SymShape | SymShape[] {
+    return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
+  }
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

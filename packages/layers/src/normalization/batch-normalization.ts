@@ -1,0 +1,128 @@
+import {
+  ConfigError, Layer, ShapeError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
+  type InitializerIdentifier, type L1L2, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+} from '@layerwise/core';
+
+export interface BatchNormalizationArgs extends LayerArgs {
+  axis?: number;
+  momentum?: number;
+  epsilon?: number;
+  center?: boolean;
+  scale?: boolean;
+  betaInitializer?: InitializerIdentifier;
+  gammaInitializer?: InitializerIdentifier;
+  movingMeanInitializer?: InitializerIdentifier;
+  movingVarianceInitializer?: InitializerIdentifier;
+  betaRegularizer?: RegularizerIdentifier;
+  gammaRegularizer?: RegularizerIdentifier;
+}
+
+/**
+ * Keras' BatchNormalization. Training: normalize with the batch's mean and (biased) variance,
+ * and move the moving statistics toward them (the train-step graph outputs their new values).
+ * Inference, or a frozen layer (trainable = false): normalize with the moving statistics.
+ */
+export class BatchNormalization extends Layer {
+  static override className = 'BatchNormalization';
+  readonly axis: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', InitializerIdentifier>;
+  private betaRegularizer: L1L2 | null;
+  private gammaRegularizer: L1L2 | null;
+  gamma: Variable | null = null;
+  beta: Variable | null = null;
+  movingMean!: Variable;
+  movingVariance!: Variable;
+
+  constructor(args: BatchNormalizationArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    this.momentum = args.momentum ?? 0.99;
+    this.epsilon = args.epsilon ?? 1e-3;
+    this.center = args.center ?? true;
+    this.scale = args.scale ?? true;
+    if (!(this.epsilon > 0)) throw new ConfigError(`BatchNormalization '${this.name}': epsilon must be > 0, got ${this.epsilon}`);
+    this.inits = {
+      beta: getInitializer(args.betaInitializer ?? 'zeros'),
+      gamma: getInitializer(args.gammaInitializer ?? 'ones'),
+      movingMean: getInitializer(args.movingMeanInitializer ?? 'zeros'),
+      movingVariance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
+    };
+    this.betaRegularizer = getRegularizer(args.betaRegularizer);
+    this.gammaRegularizer = getRegularizer(args.gammaRegularizer);
+  }
+
+  private channelAxis(rank: number): number {
+    const a = this.axis < 0 ? this.axis + rank : this.axis;
+    if (a < 1 || a >= rank) throw new ShapeError(`Layer '${this.name}' (BatchNormalization): axis ${this.axis} is invalid for inputs of rank ${rank}`);
+    return a;
+  }
+
+  protected override validateInput(shape: SymShape): void {
+    const dim = shape[this.channelAxis(shape.length)];
+    if (dim === null) throw new ShapeError(`Layer '${this.name}' (BatchNormalization): the normalized axis ${this.axis} must have a known size`);
+    if (this.built && dim !== this.movingMean.shape[0])
+      throw new ShapeError(`Layer '${this.name}' (BatchNormalization) was built for ${this.movingMean.shape[0]} features on axis ${this.axis}, got ${dim}`);
+  }
+
+  override build(inputShape: SymShape): void {
+    const dim = inputShape[this.channelAxis(inputShape.length)] as number;
+    if (this.scale) this.gamma = this.addWeight('gamma', [dim], { initializer: this.inits.gamma, regularizer: this.gammaRegularizer });
+    if (this.center) this.beta = this.addWeight('beta', [dim], { initializer: this.inits.beta, regularizer: this.betaRegularizer });
+    this.movingMean = this.addWeight('moving_mean', [dim], { initializer: this.inits.movingMean, trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [dim], { initializer: this.inits.movingVariance, trainable: false });
+  }
+
+  call(x: Value, ctx: TraceContext): Value {
+    const axis = this.channelAxis(x.rank);
+    const reduceAxes = Array.from({ length: x.rank }, (_, i) => i).filter((i) => i !== axis);
+    // Parameters are [C]; broadcast them along `axis` (a no-op reshape for channels-last).
+    const dim = x.shape[axis] as number;
+    const bshape = x.shape.map((_, i) => (i === axis ? dim : 1));
+    const param = (v: Value) => (axis === x.rank - 1 ? v : ops.reshape(v, bshape));
+    const { add, mul, sub, scalar, sqrt, div, mean, square } = ops;
+
+    let mu: Value;
+    let variance: Value;
+    if (ctx.training && this.trainable) {
+      mu = mean(x, reduceAxes);
+      variance = mean(square(sub(x, param(mu))), reduceAxes);
+      const m = scalar(this.momentum);
+      const oneMinus = scalar(1 - this.momentum);
+      ctx.addUpdate(this.movingMean, add(mul(ctx.read(this.movingMean), m), mul(mu, oneMinus)));
+      ctx.addUpdate(this.movingVariance, add(mul(ctx.read(this.movingVariance), m), mul(variance, oneMinus)));
+    } else {
+      mu = ctx.read(this.movingMean);
+      variance = ctx.read(this.movingVariance);
+    }
+    let inv = div(scalar(1), sqrt(add(variance, scalar(this.epsilon))));
+    if (this.gamma) inv = mul(inv, ctx.read(this.gamma));
+    let y = mul(sub(x, param(mu)), param(inv));
+    if (this.beta) y = add(y, param(ctx.read(this.beta)));
+    return y;
+  }
+
+  override getConfig() {
+    return {
+      ...super.getConfig(),
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
+      betaInitializer: serializeInitializer(getInitializer(this.inits.beta)),
+      gammaInitializer: serializeInitializer(getInitializer(this.inits.gamma)),
+      movingMeanInitializer: serializeInitializer(getInitializer(this.inits.movingMean)),
+      movingVarianceInitializer: serializeInitializer(getInitializer(this.inits.movingVariance)),
+      betaRegularizer: serializeRegularizer(this.betaRegularizer),
+      gammaRegularizer: serializeRegularizer(this.gammaRegularizer),
+    };
+  }
+  static fromConfig(config: Record<string, any>): BatchNormalization {
+    return new BatchNormalization(argsFromConfig(config));
+  }
+}
+registerLayer(BatchNormalization, '@layerwise/layers');
