@@ -45,9 +45,9 @@ export class OrtExecutable implements Executable {
     const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      intraOpNumThreads: opts.intraOpNumThreads ?? 1,
+      intraOpNumThreads: opts.intraOpNumThreads ?? Number(process.env.LW_THREADS ?? 1),
       // Spinning threads steal the core the JS side needs between runs.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
+      extra: { session: { intra_op: { allow_spinning: process.env.LW_SPIN ?? '0' } } },
     });
     return new OrtExecutable(session, inputNames, outputNames, outputDtypes);
   }

@@ -2,8 +2,9 @@ import { Callback, type Logs } from './callback.js';
 
 /** How Keras formats a metric value in the progress line. */
 export function formatLogValue(v: number): string {
-  if (!Number.isFinite(v)) return String(v).toLowerCase();
-  return Math.abs(v) > 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4);
+  if (Number.isNaN(v)) return 'nan';
+  if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+  return Math.abs(v) > 1e-3 || v === 0 ? v.toFixed(4) : v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 export function formatLogs(logs: Logs): string {
   return Object.entries(logs)
@@ -11,64 +12,79 @@ export function formatLogs(logs: Logs): string {
     .join('');
 }
 
-/** Keras' time format: 3s, 1:05, 1:02:03, or ms/µs per step. */
+/** Keras' durations: 3s, 1:05, 1:02:03. */
 export function formatDuration(seconds: number): string {
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
-  if (seconds >= 60) return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
-  return `${Math.round(seconds)}s`;
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+  if (s >= 60) return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return `${s}s`;
 }
+/** Keras' per-step time: 2s/step, 13ms/step, 640us/step. */
 export function formatPerStep(seconds: number): string {
-  if (seconds >= 1) return `${Math.round(seconds)}s/step`;
-  if (seconds >= 1e-3) return `${Math.round(seconds * 1e3)}ms/step`;
-  return `${Math.round(seconds * 1e6)}us/step`;
+  if (seconds >= 1 || seconds === 0) return `${seconds.toFixed(0)}s/step`;
+  if (seconds >= 1e-3) return `${(seconds * 1e3).toFixed(0)}ms/step`;
+  return `${(seconds * 1e6).toFixed(0)}us/step`;
 }
 
 /**
- * Keras 3's progress output for fit: "Epoch 1/10", then
- * verbose 1: `1875/1875 ━━━━━━━━━━━━━━━━━━━━ 2s 1ms/step - accuracy: 0.8512 - loss: 0.4201`, redrawn in place;
- * verbose 2: `1875/1875 - 2s - 1ms/step - accuracy: 0.8512 - loss: 0.4201`, once per epoch.
+ * keras.utils.Progbar: the progress line of fit/evaluate/predict. verbose 1 redraws one line
+ * in place (at most every 50 ms, always at the end), verbose 2 prints only the final line.
  */
+export class Progbar {
+  private start = performance.now();
+  private lastDraw = -Infinity;
+  private prevWidth = 0;
+  constructor(
+    readonly target: number,
+    readonly verbose: number,
+    private write: (s: string) => void = (s) => process.stdout.write(s),
+    private width = 20,
+  ) {}
+
+  update(current: number, logs: Logs = {}, finalize = current >= this.target): void {
+    const now = performance.now();
+    const elapsed = (now - this.start) / 1000;
+    const perStep = current ? elapsed / current : 0;
+    if (this.verbose === 2) {
+      if (finalize) this.write(`${current}/${this.target} - ${formatDuration(elapsed)} - ${formatPerStep(perStep)}${formatLogs(logs)}\n`);
+      return;
+    }
+    if (this.verbose !== 1 || (!finalize && now - this.lastDraw < 50)) return;
+    this.lastDraw = now;
+    const digits = String(this.target).length;
+    const filled = Math.floor((this.width * current) / this.target);
+    const bar =
+      `\x1b[1m${String(current).padStart(digits)}/${this.target}\x1b[0m ` +
+      (filled > 0 ? `\x1b[32m${'━'.repeat(filled)}\x1b[0m` : '') +
+      `\x1b[37m${'━'.repeat(this.width - filled)}\x1b[0m`;
+    const time = finalize ? formatDuration(elapsed) : formatDuration(perStep * (this.target - current));
+    let line = `${bar} \x1b[1m${time}\x1b[0m ${formatPerStep(perStep)}${formatLogs(logs)}`;
+    if (line.length < this.prevWidth) line += ' '.repeat(this.prevWidth - line.length);
+    this.write(`${'\b'.repeat(this.prevWidth)}\r${line}${finalize ? '\n' : ''}`);
+    this.prevWidth = finalize ? 0 : line.length;
+  }
+}
+
+/** Prints "Epoch 1/10" and a Progbar per epoch, as Keras' fit does. */
 export class ProgbarLogger extends Callback {
-  private epochStart = 0;
-  private lastDraw = 0;
-  private seen = 0;
+  private bar: Progbar | null = null;
   constructor(
     private verbose = 1,
     private write: (s: string) => void = (s) => process.stdout.write(s),
   ) {
     super();
   }
-  private get steps(): number {
-    return this.params.steps;
-  }
   override onEpochBegin(epoch: number): void {
     this.write(`Epoch ${epoch + 1}/${this.params.epochs}\n`);
-    this.epochStart = performance.now();
-    this.lastDraw = 0;
-    this.seen = 0;
+    this.bar = new Progbar(this.params.steps, this.verbose, this.write);
   }
   override onTrainBatchEnd(batch: number, logs: Logs = {}): void {
-    if (this.verbose !== 1) return;
-    this.seen = batch + 1;
-    const now = performance.now();
-    // Keras redraws at most every 50 ms.
-    if (now - this.lastDraw < 50 && batch + 1 < this.steps) return;
-    this.lastDraw = now;
-    const elapsed = (now - this.epochStart) / 1000;
-    const perStep = elapsed / (batch + 1);
-    const eta = perStep * (this.steps - batch - 1);
-    this.write(`\r${this.bar(batch + 1)} ${formatDuration(eta)} ${formatPerStep(perStep)}${formatLogs(logs)}\x1b[K`);
+    if (this.verbose === 1 && batch + 1 < this.params.steps) this.bar?.update(batch + 1, logs, false);
   }
   override onEpochEnd(_epoch: number, logs: Logs = {}): void {
-    const elapsed = (performance.now() - this.epochStart) / 1000;
-    const perStep = formatPerStep(elapsed / Math.max(1, this.steps));
-    if (this.verbose === 1) this.write(`\r${this.bar(this.steps)} ${formatDuration(elapsed)} ${perStep}${formatLogs(logs)}\x1b[K\n`);
-    else if (this.verbose === 2) this.write(`${this.steps}/${this.steps} - ${formatDuration(elapsed)} - ${perStep}${formatLogs(logs)}\n`);
+    this.bar?.update(this.params.steps, logs, true);
   }
-  private bar(done: number): string {
-    const width = 20;
-    const filled = Math.floor((done / this.steps) * width);
-    const count = String(this.steps);
-    return `${String(done).padStart(count.length)}/${count} ${'━'.repeat(filled)}${' '.repeat(width - filled)}`.replace(/ +$/, (m) => m) ;
+  override get wantsBatchHooks(): boolean {
+    return this.verbose === 1;
   }
 }

@@ -1,7 +1,7 @@
 import { ConfigError, DataError, ShapeError } from '../errors.js';
 import type { Backend, DeviceValue } from '../backend/backend.js';
 import { Callback, CallbackList, History, type Logs } from '../callbacks/callback.js';
-import { ProgbarLogger } from '../callbacks/progbar.js';
+import { Progbar, ProgbarLogger } from '../callbacks/progbar.js';
 import type { Value } from '../ir/graph.js';
 import { rng } from '../random/random.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
@@ -100,9 +100,12 @@ class RunningMeans {
     for (let i = 0; i < this.sums.length; i++) this.sums[i] += values[i] * weight;
     this.count += weight;
   }
+  /** Metrics first, then loss: the order Keras 3 prints them in. */
   logs(prefix = ''): Logs {
     const out: Logs = {};
-    this.names.forEach((n, i) => (out[prefix + n] = this.sums[i] / this.count));
+    this.names.forEach((n, i) => n !== 'loss' && (out[prefix + n] = this.sums[i] / this.count));
+    const loss = this.names.indexOf('loss');
+    if (loss >= 0) out[prefix + 'loss'] = this.sums[loss] / this.count;
     return out;
   }
 }
@@ -196,7 +199,9 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
     if (validation) {
       const val = await runEvaluate(model, validation[0], validation[1], { batchSize, verbose: 0 });
       const vals = Array.isArray(val) ? val : [val];
-      model.metricsNames.forEach((name, i) => (logs[`val_${name}`] = vals[i]));
+      const names = model.metricsNames;
+      names.forEach((name, i) => name !== 'loss' && (logs[`val_${name}`] = vals[i]));
+      logs.val_loss = vals[0];
     }
     await callbacks.epoch('onEpochEnd', epoch, logs);
   }
@@ -265,6 +270,7 @@ async function inferenceBatches(
   arrays: Tensor[],
   batchSize: number,
   onBatch: (outs: Tensor[], size: number) => void,
+  progress: ((step: number, total: number) => void) | null = null,
 ): Promise<void> {
   const { exe, layout, backend } = await model.executable<InferenceLayout>(kind);
   const weights = layout.variables.map((v: Variable) => backend.upload(v.value));
@@ -275,6 +281,7 @@ async function inferenceBatches(
     const feeds = [...batchOf(arrays, start, end, null, dtypes).map((t) => backend.upload(t)), ...weights];
     const outs = await exe.run(feeds);
     onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
+    progress?.(Math.ceil(end / batchSize), Math.ceil(n / batchSize));
   }
 }
 
@@ -285,11 +292,15 @@ export async function runEvaluate(model: Model, xIn: Tensor | Tensor[], yIn: Ten
   const ys = prepareTargets(model, list(yIn));
   checkSameLength(xs, ys);
   const means = new RunningMeans(model.metricsNames);
-  await inferenceBatches(model, 'test', [...xs, ...ys], args.batchSize ?? 32, (outs, size) =>
-    means.add(
-      outs.map((o) => o.data[0]),
-      size,
-    ),
+  const batchSize = args.batchSize ?? 32;
+  const bar = new Progbar(Math.ceil(xs[0].shape[0] / batchSize), resolveVerbose(args.verbose));
+  await inferenceBatches(
+    model,
+    'test',
+    [...xs, ...ys],
+    batchSize,
+    (outs, size) => means.add(outs.map((o) => o.data[0]), size),
+    (step) => bar.update(step, means.logs()),
   );
   const logs = means.logs();
   const values = model.metricsNames.map((k) => logs[k]);
@@ -302,11 +313,20 @@ export async function runPredict(model: Model, xIn: Tensor | Tensor[], args: Pre
   const n = xs[0].shape[0];
   let result: Tensor | null = null;
   let offset = 0;
-  await inferenceBatches(model, 'predict', xs, args.batchSize ?? 32, ([out], size) => {
-    if (!result) result = Tensor.zeros([n, ...out.shape.slice(1)], out.dtype);
-    result.data.set(out.data, offset);
-    offset += size * (out.size / out.shape[0]);
-  });
+  const batchSize = args.batchSize ?? 32;
+  const bar = new Progbar(Math.ceil(n / batchSize), resolveVerbose(args.verbose));
+  await inferenceBatches(
+    model,
+    'predict',
+    xs,
+    batchSize,
+    ([out], size) => {
+      result ??= Tensor.zeros([n, ...out.shape.slice(1)], out.dtype);
+      result.data.set(out.data, offset);
+      offset += size * (out.size / out.shape[0]);
+    },
+    (step) => bar.update(step),
+  );
   if (!result) throw new ShapeError('predict: x has no samples');
   return result;
 }

@@ -61,10 +61,7 @@ export class CategoricalCrossentropy implements Loss {
 
 export class SparseCategoricalCrossentropy implements Loss {
   readonly name = 'sparse_categorical_crossentropy';
-  private inner: CategoricalCrossentropy;
-  constructor(readonly fromLogits = false) {
-    this.inner = new CategoricalCrossentropy(fromLogits);
-  }
+  constructor(readonly fromLogits = false) {}
   targetSpec(predShape: SymShape) {
     return { shape: predShape.slice(0, -1), dtype: 'int32' as const };
   }
@@ -79,7 +76,12 @@ export class SparseCategoricalCrossentropy implements Loss {
   perSample(yTrue: Value, yPred: Value): Value {
     const depth = yPred.shape[yPred.rank - 1];
     if (depth === null) throw new ShapeError(`Loss '${this.name}': the last output dimension must be known`);
-    return this.inner.perSample(oneHot(cast(yTrue, 'int32'), depth), yPred);
+    const target = oneHot(cast(yTrue, 'int32'), depth);
+    const logits = this.fromLogits ? yPred : logitsOf(yPred, Softmax);
+    if (logits) return neg(sum(mul(target, logSoftmax(logits)), -1));
+    // Keras: clip first, then renormalize inside a log-softmax of log(p): -log(p_true / sum(p)).
+    const p = clip(yPred, EPSILON, 1 - EPSILON);
+    return sub(log(sum(p, -1)), sum(mul(target, log(p)), -1));
   }
   getConfig() {
     return { name: this.name, fromLogits: this.fromLogits };

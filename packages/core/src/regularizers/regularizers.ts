@@ -47,14 +47,15 @@ export class L2 extends L1L2 {
 export const regularizers = {
   l1: (l1 = 0.01) => new L1(l1),
   l2: (l2 = 0.01) => new L2(l2),
-  l1L2: (l1 = 0.01, l2 = 0.01) => new L1L2(l1, l2),
-  l1_l2: (l1 = 0.01, l2 = 0.01) => new L1L2(l1, l2),
+  /** Keras 3: l1_l2 is the L1L2 class, defaults l1 = l2 = 0. */
+  l1L2: (l1 = 0, l2 = 0) => new L1L2(l1, l2),
+  l1_l2: (l1 = 0, l2 = 0) => new L1L2(l1, l2),
   L1,
   L2,
   L1L2,
 };
 
-export type RegularizerIdentifier = L1L2 | 'l1' | 'l2' | 'l1_l2' | { className: string; config: Record<string, number> } | null | undefined;
+export type RegularizerIdentifier = L1L2 | 'l1' | 'l2' | 'l1l2' | { className: string; config: Record<string, number> } | null | undefined;
 
 export function getRegularizer(id: RegularizerIdentifier, argName = 'regularizer'): L1L2 | null {
   if (id === null || id === undefined) return null;
@@ -62,8 +63,8 @@ export function getRegularizer(id: RegularizerIdentifier, argName = 'regularizer
   if (typeof id === 'string') {
     if (id === 'l1') return new L1();
     if (id === 'l2') return new L2();
-    if (id === 'l1_l2') return new L1L2(0.01, 0.01);
-    throw new ConfigError(`Unknown ${argName} '${id}'. Known: l1, l2, l1_l2`);
+    if (id === 'l1l2') return new L1L2();
+    throw new ConfigError(`Unknown ${argName} '${id}'. Known strings: l1, l2, l1l2; or pass regularizers.l1L2(l1, l2)`);
   }
   const c = id.config ?? {};
   if (id.className === 'L1') return new L1(c.l1);
