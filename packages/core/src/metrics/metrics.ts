@@ -25,15 +25,16 @@ const fn = (name: string, perSample: (t: Value, p: Value) => Value): Metric => (
 const fromLoss = (name: string, loss: Loss): Metric => ({ name, perSample: (t, p) => loss.perSample(t, p) });
 
 /**
- * Resolve a metric identifier the way Keras' compile does: 'accuracy'/'acc' become binary,
- * sparse-categorical or categorical accuracy depending on the loss and the output shape.
+ * Resolve a metric identifier the way Keras 3's compile does: 'accuracy'/'acc' follow the
+ * shapes — one output unit: binary; integer labels (a sparse loss): sparse categorical;
+ * otherwise categorical (even under binary_crossentropy with several units, as Keras does).
  */
 export function getMetric(id: string | Metric, loss: Loss, outputLastDim: number | null): Metric {
   if (typeof id !== 'string') return id;
   switch (id) {
     case 'accuracy':
     case 'acc':
-      if (loss.name === 'binary_crossentropy' || outputLastDim === 1) return fn(id, binaryAccuracy);
+      if (outputLastDim === 1) return fn(id, binaryAccuracy);
       if (loss.name === 'sparse_categorical_crossentropy') return fn(id, sparseCategoricalAccuracy);
       return fn(id, categoricalAccuracy);
     case 'categorical_accuracy':

@@ -104,8 +104,9 @@ export const Softplus = defineOp({
 });
 export const Elu = defineOp<{ alpha: number }>({
   name: 'Elu', inputs: ['x'], inferShape: sameShape,
+  // x = 0 takes the linear branch, as TF's gradient does (it matters for selu's scale · elu).
   grad: ({ inputs: [x], outputs: [y], dys: [dy], attrs: { alpha } }) => [
-    where(greater(x, scalar(0)), dy!, mul(dy!, add(y, scalar(alpha)))),
+    where(greaterEqual(x, scalar(0)), dy!, mul(dy!, add(y, scalar(alpha)))),
   ],
 });
 /** Clamp to [min, max]; the gradient passes where x is inside (edges included, as TF does). */
