@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync } from 'node:fs';
-import { type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
+import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
@@ -42,11 +41,10 @@ export class OnnxBackend implements Backend {
   }
 
   /** Serialize a graph as an ONNX model file (temp file + rename: never half-written). */
-  writeModel(graph: Graph, path: string): void {
-    const { bytes } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, path);
+  async exportGraph(graph: Graph, path: string, format = 'onnx'): Promise<void> {
+    if (format !== 'onnx') throw new ConfigError(`The ONNX backend writes 'onnx' files, not '${format}'`);
+    const { bytes } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET, { readableNames: true });
+    atomicWrite(path, bytes);
   }
 }
 

@@ -19,3 +19,5 @@ export * from './engine/context.js';
 export * from './engine/layer.js';
 export * from './engine/model.js';
 export * from './engine/sequential.js';
+export { atomicWrite } from './saving/container.js';
+export * from './callbacks/callbacks.js';

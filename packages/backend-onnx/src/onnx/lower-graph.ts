@@ -10,12 +10,24 @@ export interface LoweredGraph {
   outputNames: string[];
 }
 
-/** Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds` order. */
-export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_OPSET, producerVersion = '0'): LoweredGraph {
+const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
+
+/**
+ * Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds`
+ * order. `readableNames` (for exported files) names inputs and outputs after their values.
+ */
+export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_OPSET, options: { readableNames?: boolean } = {}): LoweredGraph {
   const g = new OnnxGraphBuilder(opset);
   const names = new Map<Value, string>();
+  const used = new Set<string>();
+  const ioName = (v: Value, fallback: string) => {
+    let name = options.readableNames && v.name ? sanitize(v.name) : fallback;
+    while (used.has(name)) name += '_';
+    used.add(name);
+    return name;
+  };
   const inputs: ValueInfoSpec[] = graph.feeds.map((v, i) => {
-    const name = `in${i}${v.name ? `_${v.name.replace(/[^A-Za-z0-9_]/g, '_')}` : ''}`;
+    const name = ioName(v, `in${i}${v.name ? `_${sanitize(v.name)}` : ''}`);
     names.set(v, name);
     return { name, elemType: ONNX_DTYPE[v.dtype], shape: v.shape };
   });
@@ -31,11 +43,11 @@ export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_O
 
   // Graph outputs get their own names: an output may be an input passed through, or appear twice.
   const outputs: ValueInfoSpec[] = graph.outputs.map((v, i) => {
-    const name = `out${i}`;
+    const name = ioName(v, `out${i}`);
     g.nodes.push({ opType: 'Identity', inputs: [names.get(v)!], outputs: [name], attrs: {}, name: `n_out${i}` });
     return { name, elemType: ONNX_DTYPE[v.dtype] };
   });
 
-  const bytes = encodeModel({ opset, graphName: graph.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producerVersion });
+  const bytes = encodeModel({ opset, graphName: graph.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producerVersion: '0.1.0' });
   return { bytes, inputNames: inputs.map((i) => i.name), outputNames: outputs.map((o) => o.name) };
 }

@@ -14,6 +14,8 @@ export interface Backend {
   upload(t: Tensor): DeviceValue;
   /** One line for logs: what this backend runs on. */
   describe?(): string;
+  /** Write a graph as a standalone model file in this backend's format ('onnx' …), if it has one. */
+  exportGraph?(graph: Graph, path: string, format: string): Promise<void>;
 }
 
 export interface CompileOptions {

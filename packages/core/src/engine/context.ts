@@ -1,4 +1,5 @@
 import { placeholder, randomUniformLeaf, type SymShape, type Value } from '../ir/graph.js';
+import { constant } from '../ops/registry.js';
 import type { Variable } from './variable.js';
 
 /**
@@ -11,13 +12,17 @@ export class TraceContext {
   readonly updates = new Map<Variable, Value>();
   readonly losses: Value[] = [];
 
-  constructor(readonly training: boolean) {}
+  /** `bakeWeights`: weights become constants in the graph (for exported inference models). */
+  constructor(
+    readonly training: boolean,
+    readonly bakeWeights = false,
+  ) {}
 
-  /** The graph value of a weight (one graph input per weight). */
+  /** The graph value of a weight (one graph input per weight, or a constant when baked). */
   read(v: Variable): Value {
     let value = this.variableValues.get(v);
     if (!value) {
-      value = placeholder(v.shape, v.value.dtype, v.name);
+      value = this.bakeWeights ? constant(v.value) : placeholder(v.shape, v.value.dtype, v.name);
       this.variableValues.set(v, value);
     }
     return value;

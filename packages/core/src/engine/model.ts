@@ -9,9 +9,10 @@ import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
-import { Layer, LayerNode, SymbolicTensor, type LayerArgs } from './layer.js';
+import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
+import { layerFromConfig, loadModelFile, saveModel, saveWeightsFile, loadWeightsFile } from '../saving/save.js';
 import type { Variable } from './variable.js';
-import { buildInference, buildTrainStep, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
+import { buildExportGraph, buildInference, buildTrainStep, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
 import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
 
 export interface CompileArgs {
@@ -212,8 +213,67 @@ export class Model extends Layer {
     return runPredict(this, x, args);
   }
 
+  /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
   override getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable };
+    const callIndex = new Map<LayerNode, number>();
+    const perLayer = new Map<Layer, number>();
+    for (const n of this.nodes) {
+      callIndex.set(n, perLayer.get(n.layer) ?? 0);
+      perLayer.set(n.layer, callIndex.get(n)! + 1);
+    }
+    const ref = (t: SymbolicTensor) => [t.node.layer.name, callIndex.get(t.node)!, t.index];
+    return {
+      name: this.name,
+      trainable: this.trainable,
+      layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
+      nodes: this.nodes.map((n) => ({ layer: n.layer.name, inputs: n.inputs.map(ref) })),
+      inputs: this.inputs.map(ref),
+      outputs: this.outputs.map(ref),
+    };
+  }
+
+  static fromConfig(config: any): Model {
+    const layers = new Map<string, Layer>(config.layers.map((l: any) => [l.config.name, layerFromConfig(l)]));
+    const produced = new Map<string, SymbolicTensor[][]>();
+    const lookup = ([name, call, index]: [string, number, number]) => produced.get(name)![call][index];
+    for (const node of config.nodes) {
+      const layer = layers.get(node.layer)!;
+      let outputs: SymbolicTensor[];
+      if (layer instanceof InputLayer) outputs = [layer.output];
+      else {
+        const inputs = node.inputs.map(lookup);
+        const out = layer.apply(inputs.length === 1 ? inputs[0] : inputs);
+        outputs = Array.isArray(out) ? out : [out];
+      }
+      produced.set(node.layer, [...(produced.get(node.layer) ?? []), outputs]);
+    }
+    const model = new Model({ name: config.name, inputs: config.inputs.map(lookup), outputs: config.outputs.map(lookup) });
+    model.trainable = config.trainable ?? true;
+    return model;
+  }
+
+  /**
+   * Write an inference model for another runtime: `{ format: 'onnx' }` writes an ONNX file
+   * (through @layerwise/backend-onnx) whose outputs match `predict`.
+   */
+  async export(path: string, options: { format?: string } = {}): Promise<void> {
+    const format = options.format ?? 'onnx';
+    const exporterName: Record<string, string> = { onnx: 'onnx' };
+    if (!exporterName[format]) throw new ConfigError(`export: unknown format '${format}'. Supported: ${Object.keys(exporterName).join(', ')}`);
+    const backend = await getBackend(exporterName[format]);
+    if (!backend.exportGraph) throw new ConfigError(`export: backend '${backend.name}' cannot write '${format}' files`);
+    await backend.exportGraph(buildExportGraph(this), path, format);
+  }
+
+  /** Architecture + weights + optimizer state, in one file (temp file + rename). */
+  save(path: string): void {
+    saveModel(this, path);
+  }
+  saveWeights(path: string): void {
+    saveWeightsFile(this, path);
+  }
+  loadWeights(path: string): void {
+    loadWeightsFile(this, path);
   }
 
   get metricsNames(): string[] {
@@ -228,4 +288,10 @@ export class Model extends Layer {
 
 function unique<T>(xs: T[]): T[] {
   return [...new Set(xs)];
+}
+registerLayer(Model, '@layerwise/core');
+
+/** Load a model written by `model.save` (compiled again if it was compiled when saved). */
+export function loadModel(path: string, options: { compile?: boolean } = {}): Model {
+  return loadModelFile(path, options);
 }

@@ -1,6 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { SymShape } from '../ir/graph.js';
-import { Input, InputLayer, Layer, getLayerClass, registerLayer, type SymbolicTensor } from './layer.js';
+import { Input, InputLayer, Layer, registerLayer, type SymbolicTensor } from './layer.js';
+import { layerFromConfig } from '../saving/save.js';
 import { Model } from './model.js';
 import type { Backend } from '../backend/backend.js';
 
@@ -75,12 +76,9 @@ export class Sequential extends Model {
     };
   }
 
-  static fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[] }): Sequential {
+  static override fromConfig(config: { name?: string; layers: { className: string; config: Record<string, unknown> }[] }): Sequential {
     const model = new Sequential({ name: config.name });
-    for (const { className, config: c } of config.layers) {
-      const cls = getLayerClass(className);
-      model.add(cls.fromConfig ? cls.fromConfig(c) : new cls(c));
-    }
+    for (const saved of config.layers) model.add(layerFromConfig(saved));
     return model;
   }
 }

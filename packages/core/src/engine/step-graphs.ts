@@ -102,6 +102,16 @@ export interface InferenceLayout {
   metricNames: string[];
 }
 
+/** The inference graph with weights baked in as constants: what `model.export` writes. */
+export function buildExportGraph(model: Model): Graph {
+  const ctx = new TraceContext(false, true);
+  const xs = model.inputs.map((t) => placeholder(t.shape, t.dtype, t.node.layer.name));
+  const outputs = model.runGraph(xs, ctx);
+  // Name the outputs after their layers; an output that is an input passes through under its own name.
+  outputs.forEach((o, i) => o.node && (o.name ??= model.outputs[i].node.layer.name));
+  return new Graph(xs, outputs, model.name);
+}
+
 /** Forward in inference mode: predictions, or (with a loss) the test step's loss and metrics. */
 export function buildInference(model: Model, loss?: Loss, metrics: Metric[] = []): InferenceLayout {
   const ctx = new TraceContext(false);

@@ -1,0 +1,89 @@
+import { ConfigError, WeightsError } from '../errors.js';
+import { getLayerClass, type Layer } from '../engine/layer.js';
+import type { Model } from '../engine/model.js';
+import { getOptimizer } from '../optimizers/optimizers.js';
+import { readContainer, writeContainer } from './container.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+interface SavedLayer {
+  className: string;
+  config: Record<string, unknown>;
+}
+interface ModelHeader {
+  kind: 'model' | 'weights';
+  producer: string;
+  model?: SavedLayer;
+  training?: { optimizer: SavedLayer; loss: string; metrics: string[]; iterations: number };
+  weights: string[];
+}
+
+/** Build a layer (or model) from its saved class name and config: a registry lookup, never code from the file. */
+export function layerFromConfig(saved: SavedLayer): Layer {
+  const cls = getLayerClass(saved.className);
+  return cls.fromConfig ? cls.fromConfig(saved.config) : new cls(saved.config);
+}
+
+function weightArrays(model: Model): [string, Tensor][] {
+  return model.weights.map((w, i) => [`w${i}:${w.name}`, w.value]);
+}
+
+/** Architecture, weights and optimizer state in one file (Keras' model.save). */
+export function saveModel(model: Model, path: string): void {
+  const header: ModelHeader = {
+    kind: 'model',
+    producer: 'layerwise',
+    model: { className: model.className, config: model.getConfig() },
+    weights: model.weights.map((w) => w.name),
+  };
+  const arrays = weightArrays(model);
+  if (model.optimizer && model.loss) {
+    header.training = {
+      optimizer: { className: model.optimizer.className, config: model.optimizer.getConfig() },
+      loss: model.loss.name,
+      metrics: model.compiledMetrics.map((m) => m.name),
+      iterations: model.optimizerState.iterations,
+    };
+    model.weights.forEach((w, i) => model.optimizerState.slots.get(w)?.forEach((s, j) => arrays.push([`slot${i}.${j}:${w.name}`, s])));
+  }
+  writeContainer(path, header as unknown as Record<string, unknown>, arrays);
+}
+
+export function loadModelFile(path: string, options: { compile?: boolean } = {}): Model {
+  const { header, arrays } = readContainer<ModelHeader>(path);
+  if (header.kind !== 'model' || !header.model) throw new WeightsError(`'${path}' holds weights only; build the model in code and call model.loadWeights('${path}')`);
+  const model = layerFromConfig(header.model) as Model;
+  if (!('fit' in model)) throw new ConfigError(`'${path}' does not hold a model (top-level class ${header.model.className})`);
+  assignWeights(model, arrays, path);
+  if (header.training && options.compile !== false) {
+    model.compile({ optimizer: getOptimizer(header.training.optimizer), loss: header.training.loss, metrics: header.training.metrics });
+    model.optimizerState.iterations = header.training.iterations;
+    model.weights.forEach((w, i) => {
+      const slots: Tensor[] = [];
+      for (let j = 0; arrays.has(`slot${i}.${j}:${w.name}`); j++) slots.push(arrays.get(`slot${i}.${j}:${w.name}`)!);
+      if (slots.length) model.optimizerState.slots.set(w, slots);
+    });
+  }
+  return model;
+}
+
+export function saveWeightsFile(model: Model, path: string): void {
+  writeContainer(path, { kind: 'weights', producer: 'layerwise', weights: model.weights.map((w) => w.name) }, weightArrays(model));
+}
+
+export function loadWeightsFile(model: Model, path: string): void {
+  assignWeights(model, readContainer<ModelHeader>(path).arrays, path);
+}
+
+/** Weights are matched by position (Keras' topological order), and every shape is checked first. */
+function assignWeights(model: Model, arrays: Map<string, Tensor>, path: string): void {
+  const saved = [...arrays.entries()].filter(([k]) => k.startsWith('w'));
+  const weights = model.weights;
+  if (saved.length !== weights.length)
+    throw new WeightsError(`'${path}' holds ${saved.length} weight arrays but model '${model.name}' has ${weights.length} (${weights.map((w) => w.name).join(', ')})`);
+  weights.forEach((w, i) => {
+    const t = saved[i][1];
+    if (t.shape.length !== w.shape.length || t.shape.some((d, j) => d !== w.shape[j]))
+      throw new WeightsError(`Weight ${i} '${w.name}' has shape [${w.shape.join(', ')}] but '${path}' holds '${saved[i][0].split(':')[1]}' of shape [${t.shape.join(', ')}]`);
+  });
+  weights.forEach((w, i) => w.assign(saved[i][1]));
+}
