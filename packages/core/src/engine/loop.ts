@@ -145,7 +145,8 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
   const verbose = resolveVerbose(args.verbose);
   const steps = Math.ceil(n / batchSize);
   const history = new History();
-  const cbs: Callback[] = [history, ...(verbose ? [new ProgbarLogger(verbose, args.print)] : []), ...(args.callbacks ?? [])];
+  // As Keras orders them: the user's callbacks, then History, then the progress bar (so both see what the user's added to logs).
+  const cbs: Callback[] = [...(args.callbacks ?? []), history, ...(verbose ? [new ProgbarLogger(verbose, args.print)] : [])];
   const callbacks = new CallbackList(cbs);
   for (const c of cbs) {
     c.setModel(model);
