@@ -1,0 +1,2 @@
+// Not built yet: see README.md for what this package will hold.
+export {};
