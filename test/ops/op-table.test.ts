@@ -79,6 +79,7 @@ const CASES: OpCase[] = [
   { op: 'MatMul', label: 'transA transB', inputs: [u([3, 2]), u([4, 3])], make: (a, b) => ops.matmul(a, b, true, true), shape: [2, 4] },
   { op: 'Softmax', inputs: [u([2, 4])], make: (x) => ops.softmax(x), shape: [2, 4], symbolicShape: [null, 4] },
   { op: 'LogSoftmax', inputs: [u([2, 4])], make: (x) => ops.logSoftmax(x), shape: [2, 4] },
+  { op: 'Gather', inputs: [u([4, 3]), { shape: [5], dtype: 'int32', values: [3, 0, 0, 2, 1] }], make: (x, i) => ops.gather(x, i), shape: [5, 3], symbolicShape: [null, 3], grad: false },
   { op: 'OneHot', inputs: [{ shape: [3], dtype: 'int32', values: [2, 0, 1] }], make: (i) => ops.oneHot(i, 4), shape: [3, 4], symbolicShape: [null, 4], grad: false },
 ];
 

@@ -6,4 +6,5 @@ export const shape: Lowerings = {
   ExpandLike: (n, g) => g.node('Expand', [n.in(0), g.node('Shape', [n.in(1)])]),
   Unsqueeze: (n, g) => g.node('Unsqueeze', [n.in(0), g.int64(n.attrs.axes)]),
   Transpose: (n, g) => g.node('Transpose', [n.in(0)], { perm: n.attrs.perm }),
+  Gather: (n, g) => g.node('Gather', [n.in(0), n.in(1)], { axis: 0 }),
 };

@@ -50,7 +50,8 @@ async function load(name: string): Promise<Backend> {
     (err as Error & { cause?: unknown }).cause = e;
     throw err;
   }
-  if (!mod.backend) throw new BackendUnavailableError(`${pkg} does not export a 'backend' object`);
+  if (!mod.backend)
+    throw new BackendUnavailableError(`The '${name}' backend is unavailable: ${pkg} is installed but provides no backend in this version. Install a version that does: npm install ${pkg}@latest`);
   registerBackend(mod.backend);
   return mod.backend;
 }

@@ -32,10 +32,10 @@ export interface PredictArgs {
 
 const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
 
-/** Rows [start, end) of every array, as views when `order` is null, else gathered in `order`. */
-function batchOf(arrays: Tensor[], start: number, end: number, order: Int32Array | null, dtypes: DType[]): Tensor[] {
+/** Rows [start, end) of every array, as views (converted only when the graph wants another dtype). */
+function batchOf(arrays: Tensor[], start: number, end: number, dtypes: DType[]): Tensor[] {
   return arrays.map((a, i) => {
-    const rows = order ? a.take(order.subarray(start, end)) : a.slice(start, end);
+    const rows = a.slice(start, end);
     return rows.dtype === dtypes[i] ? rows : rows.astype(dtypes[i]);
   });
 }
@@ -141,7 +141,7 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
     checkSameLength(validation[0], validation[1]);
   }
 
-  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train');
+  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train', { x: xs.map((a) => a.dtype), y: ys.map((a) => a.dtype) });
   const verbose = resolveVerbose(args.verbose);
   const steps = Math.ceil(n / batchSize);
   const history = new History();
@@ -158,35 +158,33 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
 
   // Device state: weights, slots, iteration count. Updated values replace inputs after each step.
   const state = new TrainingState(model, layout, backend);
-  const xDtypes = layout.xs.map((v) => v.dtype);
-  const yDtypes = layout.ys.map((v) => v.dtype);
+  // The whole arrays go to the backend once (wrapped, not copied); each step sends only its row indices.
+  const data = [...xs, ...ys].map((a) => backend.upload(a));
+  const sequential = Int32Array.from({ length: n }, (_, i) => i);
   const randomLeaves = layout.graph.randomInputs;
   const nMetrics = 1 + layout.metricNames.length;
 
   await callbacks.call('onTrainBegin');
   for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
     await callbacks.epoch('onEpochBegin', epoch);
-    const order = args.shuffle === false ? null : rng().permutation(n);
+    const order = args.shuffle === false ? sequential : rng().permutation(n);
     const means = new RunningMeans(['loss', ...layout.metricNames]);
-    const prepare = (b: number) => {
-      const start = b * batchSize;
-      const end = Math.min(n, start + batchSize);
-      const data = [...batchOf(xs, start, end, order, xDtypes), ...batchOf(ys, start, end, order, yDtypes)].map((t) => backend.upload(t));
-      return { data, size: end - start };
-    };
-    let next = prepare(0);
+    let lr = model.optimizer.learningRate;
+    let lrValue = backend.upload(Tensor.scalar(lr));
     for (let b = 0; b < steps; b++) {
-      const current = next;
-      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size: current.size });
-      const feeds = [...current.data, backend.upload(Tensor.scalar(model.optimizer.learningRate)), ...state.values, ...randomFeeds(randomLeaves, current.size, backend)];
-      const pending = exe.run(feeds);
-      // Prepare the next batch while this one runs.
-      if (b + 1 < steps) next = prepare(b + 1);
-      const outs = await pending;
+      const start = b * batchSize;
+      const size = Math.min(n, start + batchSize) - start;
+      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size });
+      if (model.optimizer.learningRate !== lr) {
+        lr = model.optimizer.learningRate;
+        lrValue = backend.upload(Tensor.scalar(lr));
+      }
+      const indices = backend.upload(new Tensor(order.subarray(start, start + size), [size], 'int32'));
+      const outs = await exe.run([...data, indices, lrValue, ...state.values, ...randomFeeds(randomLeaves, size, backend)]);
       const scalars = await Promise.all(outs.slice(0, nMetrics).map((o) => o.read()));
       means.add(
         scalars.map((s) => s.data[0]),
-        current.size,
+        size,
       );
       state.advance(outs.slice(nMetrics));
       if (batchHooks.length) {
@@ -279,7 +277,7 @@ async function inferenceBatches(
   const n = arrays[0].shape[0];
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const feeds = [...batchOf(arrays, start, end, null, dtypes).map((t) => backend.upload(t)), ...weights];
+    const feeds = [...batchOf(arrays, start, end, dtypes).map((t) => backend.upload(t)), ...weights];
     const outs = await exe.run(feeds);
     onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
     progress?.(Math.ceil(end / batchSize), Math.ceil(n / batchSize));

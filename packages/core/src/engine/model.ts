@@ -12,7 +12,7 @@ import { TraceContext } from './context.js';
 import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
 import { layerFromConfig, loadModelFile, saveModel, saveWeightsFile, loadWeightsFile } from '../saving/save.js';
 import type { Variable } from './variable.js';
-import { buildExportGraph, buildInference, buildTrainStep, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
+import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
 import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
 
 export interface CompileArgs {
@@ -163,16 +163,16 @@ export class Model extends Layer {
   }
 
   /** Compile (once per configuration) the graph for a mode. */
-  async executable<L>(kind: 'train' | 'test' | 'predict'): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+  async executable<L>(kind: 'train' | 'test' | 'predict', dtypes?: DataDtypes): Promise<{ exe: Executable; layout: L; backend: Backend }> {
     const backend = await this.getBackend();
     const trainableKey = this.weights.map((w) => (this.trainableWeights.includes(w) ? 1 : 0)).join('');
-    const key = `${backend.name}:${kind}:${trainableKey}`;
+    const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}`;
     let entry = this.executables.get(key);
     if (!entry) {
       entry = (async () => {
         const layout: TrainStepLayout | InferenceLayout =
           kind === 'train'
-            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!)
+            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!, dtypes!)
             : buildInference(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined, this.compiledMetrics);
         const exe = await backend.compile(layout.graph, { name: kind });
         return { exe, layout };

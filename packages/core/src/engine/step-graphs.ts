@@ -1,6 +1,7 @@
 import { gradients } from '../ir/autodiff.js';
 import { Graph, placeholder, withScope, type Value } from '../ir/graph.js';
-import { add, mean, scalar } from '../ops/index.js';
+import { add, cast, gather, mean, scalar } from '../ops/index.js';
+import type { DType } from '../tensor/tensor.js';
 import type { Loss } from '../losses/losses.js';
 import type { Metric } from '../metrics/metrics.js';
 import type { Optimizer } from '../optimizers/optimizers.js';
@@ -11,11 +12,13 @@ import type { Variable } from './variable.js';
 /** Where each piece of training state sits among a train-step graph's inputs and outputs. */
 export interface TrainStepLayout {
   graph: Graph;
-  xs: Value[];
-  ys: Value[];
+  /** The whole training arrays (x…, then y…), fed once per fit; each step gathers its rows in the graph. */
+  data: Value[];
+  /** int32 row indices of this step's batch. */
+  batchIndices: Value;
   lr: Value;
   iterations: Value;
-  /** Every weight the step reads, fed in this order after x, y, lr, iterations. */
+  /** Every weight the step reads, fed in this order after data, indices, lr, iterations. */
   variables: Variable[];
   /** Optimizer slots, per trainable variable, fed after the variables. */
   slotOwners: { variable: Variable; slot: number }[];
@@ -43,15 +46,25 @@ function targets(model: Model, loss: Loss): Value[] {
   });
 }
 
+/** dtypes of the arrays given to fit (they are cast in the graph, after the batch is gathered). */
+export interface DataDtypes {
+  x: DType[];
+  y: DType[];
+}
+
 /**
  * The whole training step as one graph: forward in training mode, loss, gradients of the
  * trainable weights, the optimizer's update, and non-trainable state updates. Weights and
  * optimizer slots are inputs; their new values are outputs.
  */
-export function buildTrainStep(model: Model, loss: Loss, metrics: Metric[], optimizer: Optimizer): TrainStepLayout {
+export function buildTrainStep(model: Model, loss: Loss, metrics: Metric[], optimizer: Optimizer, dtypes: DataDtypes): TrainStepLayout {
   const ctx = new TraceContext(true);
-  const xs = model.inputs.map((t, i) => placeholder(t.shape, t.dtype, `x${i}`));
-  const ys = targets(model, loss);
+  const batchIndices = placeholder([null], 'int32', 'batch_indices');
+  const xData = model.inputs.map((t, i) => placeholder(t.shape, dtypes.x[i], `x${i}`));
+  const yData = targets(model, loss).map((y, i) => placeholder(y.shape, dtypes.y[i], `y${i}`));
+  const batch = (data: Value[], want: DType[]) => data.map((d, i) => cast(gather(d, batchIndices), want[i]));
+  const xs = batch(xData, model.inputs.map((t) => t.dtype));
+  const ys = batch(yData, targets(model, loss).map((y) => y.dtype));
   const preds = model.runGraph(xs, ctx);
   const trainableSet = new Set(model.trainableWeights);
   const read = [...ctx.variableValues.keys()];
@@ -91,8 +104,9 @@ export function buildTrainStep(model: Model, loss: Loss, metrics: Metric[], opti
   const variables = [...read, ...[...ctx.updates.keys()].filter((v) => !ctx.variableValues.has(v))];
 
   const outputs = [lossValue, ...metricValues, add(iterations, scalar(1)), ...newWeights, ...stateUpdates.map(([, u]) => u), ...newSlots];
-  const graph = new Graph([...xs, ...ys, lr, iterations, ...variables.map((v) => ctx.read(v)), ...slotInputs], outputs, 'train_step');
-  return { graph, xs, ys, lr, iterations, variables, slotOwners, metricNames: metrics.map((m) => m.name), updatedVariables };
+  const data = [...xData, ...yData];
+  const graph = new Graph([...data, batchIndices, lr, iterations, ...variables.map((v) => ctx.read(v)), ...slotInputs], outputs, 'train_step');
+  return { graph, data, batchIndices, lr, iterations, variables, slotOwners, metricNames: metrics.map((m) => m.name), updatedVariables };
 }
 
 export interface InferenceLayout {

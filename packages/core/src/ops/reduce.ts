@@ -73,12 +73,16 @@ export const sizeOf = (x: Value, axes?: number[]) => apply1(SizeOf, [x], { axes:
  */
 export function sumTo(dy: Value, like: Value): Value {
   const offset = dy.rank - like.rank;
-  const axes: number[] = [];
-  for (let i = 0; i < dy.rank; i++) {
-    if (i < offset) axes.push(i);
-    else if (like.shape[i - offset] === 1 && dy.shape[i] !== 1) axes.push(i);
-  }
-  const summed = axes.length ? sum(dy, axes, true) : dy;
-  return offset > 0 || axes.length ? reshapeLike(summed, like) : summed;
+  const leading = Array.from({ length: Math.max(0, offset) }, (_, i) => i);
+  const broadcast: number[] = [];
+  for (let i = offset; i < dy.rank; i++) if (like.shape[i - offset] === 1 && dy.shape[i] !== 1) broadcast.push(i);
+  // Broadcast axes keep their 1; leading axes go away: the result then has like's shape.
+  let out = broadcast.length ? sum(dy, broadcast, true) : dy;
+  if (leading.length) out = sum(out, leading, false);
+  return sameShape(out.shape, like.shape) ? out : reshapeLike(out, like);
+}
+
+function sameShape(a: SymShape, b: SymShape): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 registerSumTo(sumTo);

@@ -93,6 +93,22 @@ export const Unsqueeze = defineOp<{ axes: number[] }>({
 });
 
 export const unsqueeze = (x: Value, axes: number[]) => apply1(Unsqueeze, [x], { axes: [...axes].sort((a, b) => a - b) });
+/**
+ * Rows of x picked by int32 indices along axis 0 (x[indices]). Fit uses it to cut each batch
+ * out of the whole dataset inside the graph, so no batch is copied in JavaScript.
+ */
+export const Gather = defineOp({
+  name: 'Gather',
+  inputs: ['x', 'indices'],
+  inferShape: ([x, i]) => {
+    if (i.dtype !== 'int32') throw new ShapeError(`Gather: indices must be int32, got ${i.dtype}`);
+    if (x.rank < 1) throw new ShapeError('Gather: cannot index a scalar');
+    return [{ shape: [...i.shape, ...x.shape.slice(1)], dtype: x.dtype }];
+  },
+  // Not differentiable with respect to the data: it only ever reads inputs here.
+});
+
+export const gather = (x: Value, indices: Value) => apply1(Gather, [x, indices]);
 export const reshape = (x: Value, shape: number[]) => apply1(Reshape, [x], { shape });
 export const reshapeLike = (x: Value, ref: Value): Value => (sameStaticShape(x.shape, ref.shape) ? x : apply1(ReshapeLike, [x, ref]));
 export const expandLike = (x: Value, ref: Value) => apply1(ExpandLike, [x, ref]);
