@@ -77,11 +77,13 @@ function checkFinite(arrays: Tensor[], what: string): void {
   arrays.forEach((a, k) => {
     if (a.dtype !== 'float32') return;
     const d = a.data;
-    for (let i = 0; i < d.length; i++)
-      if (!Number.isFinite(d[i])) {
-        const row = Math.floor(i / (a.size / a.shape[0] || 1));
-        throw new DataError(`${what}${arrays.length > 1 ? `[${k}]` : ''} contains ${d[i]} at sample ${row} (flat index ${i}); clean or impute the data before training`);
-      }
+    // x * 0 is 0 for finite x and NaN otherwise: one branch-free pass, then find the culprit.
+    let probe = 0;
+    for (let i = 0; i < d.length; i++) probe += d[i] * 0;
+    if (probe === 0) return;
+    const i = d.findIndex((v) => !Number.isFinite(v));
+    const row = Math.floor(i / (a.size / a.shape[0] || 1));
+    throw new DataError(`${what}${arrays.length > 1 ? `[${k}]` : ''} contains ${d[i]} at sample ${row} (flat index ${i}); clean or impute the data before training`);
   });
 }
 

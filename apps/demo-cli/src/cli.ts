@@ -1,0 +1,301 @@
+/**
+ * The `layerwise` command: the Keras tutorial's chapter 1 programs, one subcommand each.
+ *
+ *   layerwise mlp [--epochs 10] …        section 1.1
+ *   layerwise overfit [--epochs 100] …   sections 1.3–1.5
+ *   layerwise batchnorm [--compare] …    section 1.6
+ *
+ * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
+ * through `io`, so tests run it in-process.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BACKENDS, type BackendName, type CommonOptions, type Io } from './common.js';
+import { DATASETS, type DatasetName } from './data.js';
+import { mlp, OPTIMIZERS } from './commands/mlp.js';
+import { overfit } from './commands/overfit.js';
+import { batchnorm } from './commands/batchnorm.js';
+
+export { mlp, buildMlp } from './commands/mlp.js';
+export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
+export { batchnorm, buildBatchnorm } from './commands/batchnorm.js';
+export { loadChapter1Data } from './data.js';
+export type { Io } from './common.js';
+
+// ---------------------------------------------------------------- options
+
+interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** The value's placeholder in the help. */
+  arg?: string;
+  help: string;
+}
+
+const DATA_OPTIONS: Record<string, OptionSpec> = {
+  dataset: { type: 'string', arg: 'fashion-mnist|mnist', help: 'the dataset (default fashion-mnist; mnist needs its files or the internet)' },
+  'data-dir': { type: 'string', arg: 'PATH', help: 'a folder holding the four IDX files (or mnist.npz); the only place looked at' },
+  offline: { type: 'boolean', help: 'never download: use a local copy, else (Fashion-MNIST) the embedded sample' },
+};
+const RUN_OPTIONS: Record<string, OptionSpec> = {
+  backend: { type: 'string', arg: 'onnx|tfjs', help: 'the compute backend (default: LAYERWISE_BACKEND, else the first installed)' },
+  seed: { type: 'string', arg: 'N', help: 'seed weights, shuffling and dropout masks, for a repeatable run' },
+  help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+const opt = {
+  epochs: (dflt: number): OptionSpec => ({ type: 'string', arg: 'N', help: `training epochs (default ${dflt})` }),
+  batchSize: { type: 'string', arg: 'N', help: 'samples per gradient step (default 32)' } as OptionSpec,
+  optimizer: { type: 'string', arg: 'NAME', help: `${OPTIMIZERS.join(', ')}, with Keras' defaults (default sgd)` } as OptionSpec,
+  verbose: (dflt: string): OptionSpec => ({ type: 'string', arg: '0|1|2', help: `fit's output: 0 silent, 1 progress bar, 2 a line per epoch (default ${dflt})` }),
+  limit: { type: 'string', arg: 'N', help: 'use only the first N training and the first N test samples' } as OptionSpec,
+};
+
+interface CommandSpec {
+  summary: string;
+  section: string;
+  description: string;
+  options: Record<string, OptionSpec>;
+  run: (values: Values, io: Io) => Promise<unknown>;
+}
+type Values = Record<string, string | boolean | undefined>;
+
+const COMMANDS: Record<string, CommandSpec> = {
+  mlp: {
+    summary: 'the fully connected network: Dense 50 sigmoid, Dense 20 sigmoid, Dense 10 softmax',
+    section: '1.1',
+    description:
+      'Trains the tutorial\'s first network (SGD, categorical_crossentropy, accuracy) on the\n' +
+      'MNIST-family data, evaluates it on the test data and prints "test acc :  <value>".\n' +
+      'Without a local copy or the internet, Fashion-MNIST falls back to the embedded sample\n' +
+      '(4000 train / 1000 test) and says so.',
+    options: {
+      ...DATA_OPTIONS,
+      epochs: opt.epochs(10),
+      'batch-size': opt.batchSize,
+      optimizer: opt.optimizer,
+      validation: { type: 'boolean', help: 'validation_data=(x_test, y_test): val_loss and val_accuracy every epoch' },
+      limit: opt.limit,
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) =>
+      mlp({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1) }, io),
+  },
+  overfit: {
+    summary: 'overfitting on 500 samples, then weight decay and dropout against it',
+    section: '1.3–1.5',
+    description:
+      'Trains the 5-layer relu network (Dense 100 relu x4, Dense 10 softmax, SGD, metrics acc) on\n' +
+      '500 training samples with the first 500 test samples as validation_data, three times:\n' +
+      'plain (1.3), with kernel_regularizer=regularizers.l2(0.03) on the four hidden layers (1.4),\n' +
+      'and with Dropout(0.3) after each of them (1.5). Prints acc / val_acc of the three runs side\n' +
+      'by side every 10 epochs, and each run\'s final train/val gap.',
+    options: {
+      ...DATA_OPTIONS,
+      epochs: opt.epochs(100),
+      'batch-size': opt.batchSize,
+      samples: { type: 'string', arg: 'N', help: 'training and test samples (default 500, as the tutorial)' },
+      out: { type: 'string', arg: 'FILE', help: 'also write the three histories (acc, loss, val_acc, val_loss) as JSON' },
+      verbose: opt.verbose('0, as the tutorial'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) =>
+      overfit({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), samples: int(v, 'samples', 1), out: str(v, 'out') }, io),
+  },
+  batchnorm: {
+    summary: 'Batch Normalization: Dense 50, BN, relu, Dense 20, BN, relu, Dense 10 softmax',
+    section: '1.6',
+    description:
+      'Trains the section 1.6 network (SGD, batch 32, validation_data=(x_test, y_test)) and prints\n' +
+      'its test accuracy. --compare also trains the section 1.1 network with the same settings\n' +
+      'and prints both test accuracies.',
+    options: {
+      ...DATA_OPTIONS,
+      epochs: opt.epochs(10),
+      'batch-size': opt.batchSize,
+      optimizer: opt.optimizer,
+      compare: { type: 'boolean', help: 'also train the 1.1 network (no BatchNormalization) and compare' },
+      limit: opt.limit,
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) =>
+      batchnorm({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), compare: v.compare === true, limit: int(v, 'limit', 1) }, io),
+  },
+};
+
+/** A mistake in the command line: reported with a pointer to --help, exit code 2. */
+class UsageError extends Error {}
+
+function str(v: Values, name: string): string | undefined {
+  const x = v[name];
+  return typeof x === 'string' ? x : undefined;
+}
+function int(v: Values, name: string, min: number): number | undefined {
+  const x = str(v, name);
+  if (x === undefined) return undefined;
+  if (!/^\d+$/.test(x.trim()) || Number(x) < min || !Number.isSafeInteger(Number(x)))
+    throw new UsageError(`--${name} must be an integer >= ${min}, got '${x}'`);
+  return Number(x);
+}
+function choice<T extends string>(v: Values, name: string, allowed: readonly T[]): T | undefined {
+  const x = str(v, name);
+  if (x === undefined) return undefined;
+  if (!allowed.includes(x as T)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}; got '${x}'`);
+  return x as T;
+}
+function common(v: Values): CommonOptions {
+  const verbose = choice(v, 'verbose', ['0', '1', '2']);
+  return {
+    dataset: choice<DatasetName>(v, 'dataset', DATASETS),
+    dataDir: str(v, 'data-dir'),
+    offline: v.offline === true,
+    backend: choice<BackendName>(v, 'backend', BACKENDS),
+    seed: int(v, 'seed', 0),
+    verbose: verbose === undefined ? undefined : (Number(verbose) as 0 | 1 | 2),
+  };
+}
+
+// ---------------------------------------------------------------- help
+
+function version(): string {
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'layerwise: the Keras tutorial\'s chapter 1 programs, on Layerwise',
+    '',
+    'Usage: layerwise <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.section.padEnd(7)}  ${c.summary}`),
+    '',
+    'Options:',
+    '  -h, --help     show this help',
+    '  --version      print the version',
+    '',
+    "Run 'layerwise <command> --help' for a command's options.",
+    'Data: Fashion-MNIST by default, from ~/.layerwise, Keras\' cache, /usr/share/datasets/fashion-mnist',
+    '(Debian), else downloaded; offline with no copy, the embedded sample (4000 train / 1000 test).',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(name: string): string {
+  const c = COMMANDS[name];
+  const flags = Object.entries(c.options).map(([o, s]) => [`${s.short ? `-${s.short}, ` : '    '}--${o}${s.arg ? ` ${s.arg}` : ''}`, s.help]);
+  const width = Math.max(...flags.map(([f]) => f.length));
+  return [
+    `Usage: layerwise ${name} [options]`,
+    '',
+    `Tutorial section ${c.section}: ${c.summary}.`,
+    '',
+    c.description,
+    '',
+    'Options:',
+    ...flags.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- main
+
+const processIo: Io = { stdout: process.stdout, stderr: process.stderr };
+
+/** Run the command line `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    if (topic !== undefined && Object.hasOwn(COMMANDS, topic)) {
+      io.stdout.write(commandHelp(topic));
+      return 0;
+    }
+    if (name === undefined) {
+      io.stderr.write(mainHelp());
+      return 2;
+    }
+    io.stdout.write(mainHelp());
+    return 0;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout.write(`layerwise ${version()}\n`);
+    return 0;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    const what = name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`;
+    io.stderr.write(`layerwise: ${what}. Commands: ${Object.keys(COMMANDS).join(', ')}.\nRun 'layerwise --help' for usage.\n`);
+    return 2;
+  }
+  const command = COMMANDS[name];
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(name));
+    return 0;
+  }
+
+  let values: Values;
+  try {
+    const options = Object.fromEntries(Object.entries(command.options).map(([o, s]) => [o, s.short ? { type: s.type, short: s.short } : { type: s.type }]));
+    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Values;
+  } catch (err) {
+    return usageError(io, name, (err as Error).message);
+  }
+
+  let run: Promise<unknown>;
+  try {
+    run = command.run(values, io);
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(io, name, err.message);
+    throw err;
+  }
+  try {
+    await run;
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) return usageError(io, name, err.message);
+    const e = err as Error;
+    io.stderr.write(`layerwise ${name}: ${e.name && e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}\n`);
+    if (e.name === 'DataError' && !values['data-dir'])
+      io.stderr.write(`With the layerwise command: --data-dir PATH reads the files from a folder; --dataset fashion-mnist falls back to its embedded sample offline.\n`);
+    if (process.env.LAYERWISE_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+function usageError(io: Io, name: string, message: string): number {
+  io.stderr.write(`layerwise ${name}: ${message}\nRun 'layerwise ${name} --help' for usage.\n`);
+  return 2;
+}
+
+/** True when this file is the program node was started with (not when imported). */
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // `layerwise mlp | head`: stop quietly when the reader goes away.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`layerwise: internal error: ${(err as Error)?.stack ?? err}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,162 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main, mlp, type Io } from '../src/cli.js';
+
+/** An Io that keeps what is printed. */
+function capture(): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** Every "test acc :  <value>" printed, as numbers. */
+function testAccs(text: string): number[] {
+  return [...text.matchAll(/test acc :  ([0-9.eE+-]+)/g)].map((m) => Number(m[1]));
+}
+function expectAccuracy(text: string, count = 1): void {
+  const accs = testAccs(text);
+  expect(accs).toHaveLength(count);
+  for (const a of accs) {
+    expect(a).toBeGreaterThanOrEqual(0);
+    expect(a).toBeLessThanOrEqual(1);
+  }
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'layerwise-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('layerwise: usage', () => {
+  it('--help lists the commands, exit 0', async () => {
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    for (const c of ['mlp', 'overfit', 'batchnorm']) expect(io.out()).toContain(c);
+  });
+
+  it('<cmd> --help shows that command\'s options, exit 0', async () => {
+    for (const [cmd, flag] of [['mlp', '--validation'], ['overfit', '--out'], ['batchnorm', '--compare']]) {
+      const io = capture();
+      expect(await main([cmd, '--help'], io)).toBe(0);
+      expect(io.out()).toContain(`Usage: layerwise ${cmd}`);
+      expect(io.out()).toContain(flag);
+    }
+  });
+
+  it('no command: usage on stderr, exit 2', async () => {
+    const io = capture();
+    expect(await main([], io)).toBe(2);
+    expect(io.err()).toContain('Usage: layerwise <command>');
+  });
+
+  it('unknown command: a clear error, exit 2', async () => {
+    const io = capture();
+    expect(await main(['train'], io)).toBe(2);
+    expect(io.err()).toContain("unknown command 'train'");
+    expect(io.out()).toBe('');
+  });
+
+  it.each([
+    [['mlp', '--bogus'], "Unknown option '--bogus'"],
+    [['mlp', '--epochs', 'ten'], '--epochs must be an integer >= 1'],
+    [['mlp', '--epochs', '0'], '--epochs must be an integer >= 1'],
+    [['mlp', '--dataset', 'cifar10'], '--dataset must be one of fashion-mnist, mnist'],
+    [['overfit', '--verbose', '3'], '--verbose must be one of 0, 1, 2'],
+    [['batchnorm', '--backend', 'cuda'], '--backend must be one of onnx, tfjs'],
+    [['mlp', 'extra'], 'extra'],
+    [['overfit', '--limit', '10'], "Unknown option '--limit'"],
+  ])('bad option %j: exit 2', async (argv, message) => {
+    const io = capture();
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err()).toContain(message);
+    expect(io.err()).toContain(`layerwise ${argv[0]} --help`);
+  });
+});
+
+describe('layerwise: the commands, in-process with tiny settings', () => {
+  it('mlp offline with no copy: the embedded sample, and says so', async () => {
+    const io = capture();
+    // Nothing in the cache, no search folders, no downloads: as on a machine with no copy and no network.
+    const { history, score } = await mlp(
+      { epochs: 1, limit: 2000, seed: 1, verbose: 2, validation: true, load: { cacheDir: join(tmp, 'empty-home'), searchDirs: [], download: false } },
+      io,
+    );
+    expect(io.out()).toContain('offline: using the embedded Fashion-MNIST sample (4000 train / 1000 test)');
+    expect(io.out()).toContain('using 2000 train / 1000 test samples');
+    expect(io.out()).toContain('Epoch 1/1');
+    expectAccuracy(io.out());
+    expect(Object.keys(history.history).sort()).toEqual(['accuracy', 'loss', 'val_accuracy', 'val_loss']);
+    expect(score).toHaveLength(2);
+  });
+
+  it('mlp --limit 2000 --epochs 1 prints where the data came from and the test accuracy', async () => {
+    const io = capture();
+    expect(await main(['mlp', '--limit', '2000', '--epochs', '1', '--seed', '7', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
+    expect(io.out()).toMatch(/^(data: |offline: using )/);
+    expect(io.out()).toContain('using 2000 train / ');
+    expectAccuracy(io.out());
+  });
+
+  it('overfit --epochs 3: three runs side by side, the gaps, and --out JSON', async () => {
+    const io = capture();
+    const out = join(tmp, 'history.json');
+    expect(await main(['overfit', '--epochs', '3', '--seed', '1', '--offline', '--out', out], io)).toBe(0);
+    const text = io.out();
+    expect(text).toContain('using 500 train / 500 test samples');
+    for (const label of ['plain (1.3)', 'l2(0.03) (1.4)', 'dropout 0.3 (1.5)']) expect(text).toContain(label);
+    expect(text).toMatch(/^\s+1\s+[0-9.]+\s+[0-9.]+/m);
+    expect(text).toMatch(/^\s+3\s+[0-9.]+\s+[0-9.]+/m);
+    expect(text).toContain('gap');
+    expectAccuracy(text, 3);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    expect(Object.keys(json.histories)).toEqual(['plain', 'weight_decay', 'dropout']);
+    for (const h of Object.values(json.histories) as Record<string, number[]>[]) {
+      expect(Object.keys(h).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+      expect(h.acc).toHaveLength(3);
+    }
+    expect(json.epochs).toBe(3);
+  });
+
+  it('batchnorm --epochs 1 --limit 2000 --compare prints both test accuracies', async () => {
+    const io = capture();
+    expect(await main(['batchnorm', '--epochs', '1', '--limit', '2000', '--compare', '--seed', '3', '--verbose', '2', '--offline'], io)).toBe(0);
+    expect(io.out()).toContain('val_accuracy');
+    expectAccuracy(io.out(), 2);
+    expect(io.out()).toMatch(/test acc with BatchNormalization\s+\(1\.6\):\s+[0-9.]+/);
+    expect(io.out()).toMatch(/test acc without BatchNormalization \(1\.1\):\s+[0-9.]+/);
+  });
+
+  it('a --data-dir without the data: a clear error, exit 1', async () => {
+    const io = capture();
+    expect(await main(['mlp', '--data-dir', join(tmp, 'nowhere'), '--epochs', '1'], io)).toBe(1);
+    expect(io.err()).toContain('does not hold the dataset');
+  });
+});
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const bin = join(root, 'apps/demo-cli/dist/cli.js');
+
+describe.skipIf(!existsSync(bin))('the built binary', () => {
+  it('node apps/demo-cli/dist/cli.js mlp --epochs 1 --limit 1000', () => {
+    const r = spawnSync(process.execPath, [bin, 'mlp', '--epochs', '1', '--limit', '1000', '--offline'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(r.stdout).toContain('using 1000 train / 1000 test samples'); // --limit applies to both
+    expect(r.stdout).toContain('Epoch 1/1');
+    expectAccuracy(r.stdout);
+  });
+
+  it('exit code 2 for an unknown command', () => {
+    const r = spawnSync(process.execPath, [bin, 'nope'], { cwd: root, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("unknown command 'nope'");
+  });
+});

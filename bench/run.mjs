@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// npm run bench: the tutorial's 1.1 MLP on full Fashion-MNIST, one epoch timed at a time, on
+// Layerwise (ONNX backend) and — in the same run, on the same data — PyTorch CPU and Keras.
+// Ratios are Layerwise / peer (lower is better for Layerwise). Peers need a Python with torch,
+// keras and tensorflow: BENCH_PYTHON=/path/to/python (see bench/peers/README.md).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { Sequential, setSeed, toCategorical } from '@layerwise/core';
+import { Activation, Dense } from '@layerwise/layers';
+import { fashionMnist } from '@layerwise/data';
+
+const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
+const python = process.env.BENCH_PYTHON ?? (existsSync('/work/pyenv/bin/python') ? '/work/pyenv/bin/python' : 'python3');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function layerwiseMlp() {
+  const { data, source } = await fashionMnist.loadDataWithSource({ verbose: false });
+  if (source.kind === 'sample') throw new Error('bench needs the full Fashion-MNIST (apt-get install dataset-fashion-mnist)');
+  const [[xTrain, yTrain], [xTest, yTest]] = data;
+  const x = xTrain.reshape(60000, 784).astype('float32').div(255);
+  const xt = xTest.reshape(10000, 784).astype('float32').div(255);
+  const y = toCategorical(yTrain, 10);
+  const yt = toCategorical(yTest, 10);
+  setSeed(0);
+  const model = new Sequential();
+  model.add(new Dense(50, { inputDim: 784 }));
+  model.add(new Activation('sigmoid'));
+  model.add(new Dense(20));
+  model.add(new Activation('sigmoid'));
+  model.add(new Dense(10));
+  model.add(new Activation('softmax'));
+  model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  const t0 = performance.now();
+  await model.executable('train', { x: ['float32'], y: ['float32'] }); // compile once, outside the timing
+  const compileMs = performance.now() - t0;
+  const epochSeconds = [];
+  let seconds = 0;
+  const timer = {
+    setModel() {}, setParams() {}, onTrainBegin() {}, onTrainEnd() {}, onTrainBatchBegin() {}, onTrainBatchEnd() {},
+    wantsBatchHooks: false,
+    onEpochBegin() { seconds = performance.now(); },
+    onEpochEnd() { epochSeconds.push((performance.now() - seconds) / 1000); },
+  };
+  await model.fit(x, y, { batchSize: 32, epochs, verbose: 0, callbacks: [timer] });
+  const [, acc] = await model.evaluate(xt, yt, { verbose: 0 });
+  const med = median(epochSeconds);
+  return { peer: 'layerwise-onnx', epoch_seconds: epochSeconds, median_epoch_s: med, step_ms: (med / 1875) * 1000, test_acc: acc, compile_ms: compileMs };
+}
+
+function peer(script, args) {
+  try {
+    const out = execFileSync(python, [`bench/peers/${script}`, '--epochs', String(epochs), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return JSON.parse(out.trim().split('\n').pop());
+  } catch (e) {
+    return { error: String(e.message).split('\n')[0] };
+  }
+}
+
+const machine = `${cpus().length} × ${cpus()[0].model}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+console.log(`Layerwise bench — ${new Date().toISOString()}\n${machine}\n1.1 MLP (784-50-20-10 sigmoid, SGD 0.01, batch 32) on 60000 Fashion-MNIST samples, ${epochs} timed epochs each\n`);
+const results = [await layerwiseMlp(), peer('mlp_torch.py', ['--threads', '1']), peer('mlp_torch.py', ['--threads', '2']), peer('mlp_keras.py', [])];
+results[1].label = 'pytorch (1 thread)';
+results[2].label = 'pytorch (2 threads)';
+results[3].label = 'keras 3 (tensorflow)';
+results[0].label = 'layerwise onnx';
+const lw = results[0];
+console.log('| run | s/epoch (median) | ms/step | test acc after timed epochs | Layerwise ÷ this |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+for (const r of results) {
+  if (r.error) console.log(`| ${r.label} | skipped: ${r.error} | | | |`);
+  else console.log(`| ${r.label} | ${r.median_epoch_s.toFixed(3)} | ${r.step_ms.toFixed(3)} | ${r.test_acc.toFixed(4)} | ${(lw.median_epoch_s / r.median_epoch_s).toFixed(2)}× |`);
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results }, null, 2));
+console.log('\nwritten: bench/results/latest.json');
