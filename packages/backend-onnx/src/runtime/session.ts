@@ -45,9 +45,11 @@ export class OrtExecutable implements Executable {
     const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      intraOpNumThreads: opts.intraOpNumThreads ?? Number(process.env.LW_THREADS ?? 1),
+      // One thread measured fastest for small graphs (a second thread's hand-off costs more
+      // than it saves); CNN-sized graphs may want 2: OnnxBackend({ intraOpNumThreads }).
+      intraOpNumThreads: opts.intraOpNumThreads ?? 1,
       // Spinning threads steal the core the JS side needs between runs.
-      extra: { session: { intra_op: { allow_spinning: process.env.LW_SPIN ?? '0' } } },
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
     return new OrtExecutable(session, inputNames, outputNames, outputDtypes);
   }
