@@ -8,7 +8,7 @@ import { mlp11 } from '../helpers/models.js';
 /**
  * The tutorial's chapter 1 on the full Fashion-MNIST (Debian's dataset-fashion-mnist, which
  * scripts/setup.sh installs): the 1.1 network lands within 2 points of Keras and PyTorch on the
- * same data (their accuracies come from bench/peers, committed), and the 1.6 BatchNormalization
+ * same data (their mean test accuracy over seeds 0-3, from bench/peers, committed), and the 1.6 BatchNormalization
  * network beats it, as the tutorial says.
  */
 const peers = JSON.parse(readFileSync(new URL('../../fixtures/peers/fashion-mnist-chapter1.json', import.meta.url), 'utf8'));
