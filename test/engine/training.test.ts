@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Adam, Input, Model, Sequential, setSeed, Tensor, regularizers, TraceContext, ops } from '@layerwise/core';
+import { Adam, Callback, Input, Model, Sequential, setSeed, Tensor, regularizers, TraceContext, ops } from '@layerwise/core';
 import { Activation, BatchNormalization, Dense, Dropout } from '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
 import { toyData } from '../helpers/models.js';
@@ -62,6 +62,30 @@ describe.each(BACKENDS)('training on $name', ({ backend }) => {
       return model.getWeights().map((w) => Array.from(w.data));
     })();
     expect(c).not.toEqual(a);
+  });
+
+  it('stepsPerExecution chains steps in one call and gives the same training as one step per call', async () => {
+    const run = async (stepsPerExecution: number) => {
+      setSeed(77);
+      const model = net({ dropout: true, bn: true });
+      model.setBackend(backend);
+      model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'], stepsPerExecution });
+      const seen: number[] = [];
+      const probe = new (class extends Callback {
+        override onTrainBatchEnd(batch: number) {
+          seen.push(batch);
+        }
+      })();
+      // 500 samples / 32: 15 full batches and a short one; with 4 per call, 3 calls of 4 then 4 single steps.
+      const h = await model.fit(x.slice(0, 500), y.slice(0, 500), { batchSize: 32, epochs: 2, verbose: 0, callbacks: [probe] });
+      return { weights: model.getWeights().map((w) => Array.from(w.data)), loss: h.history.loss, seen, iterations: model.optimizerState.iterations };
+    };
+    const one = await run(1);
+    const four = await run(4);
+    expect(four.seen).toEqual(one.seen);
+    expect(four.iterations).toBe(32);
+    for (let i = 0; i < 2; i++) expect(four.loss[i]).toBeCloseTo(one.loss[i], 5);
+    four.weights.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(one.weights[i][j], 4)));
   });
 
   it('Dropout is active in training only; predict is deterministic', async () => {

@@ -40,7 +40,7 @@ function batchOf(arrays: Tensor[], start: number, end: number, dtypes: DType[]):
   });
 }
 
-/** Fill the graph's random leaves for a batch of this size from the seeded generator. */
+/** Fill the graph's random leaves for batches of this size from the seeded generator (a short last batch runs alone). */
 function randomFeeds(leaves: Value[], batch: number, backend: Backend): DeviceValue[] {
   return leaves.map((v) => {
     const shape = v.shape.map((d) => d ?? batch);
@@ -90,6 +90,10 @@ function checkFinite(arrays: Tensor[], what: string): void {
 function resolveVerbose(v: FitArgs['verbose']): number {
   return v === undefined || v === 'auto' ? 1 : v;
 }
+
+/** stepsPerExecution 'auto': chain this many steps when one step's graph is at most AUTO_MAX_NODES nodes (per-call overhead matters there). */
+const AUTO_STEPS = 8;
+const AUTO_MAX_NODES = 400;
 
 /** Sample-weighted running means of the step outputs, as Keras' Mean metrics report them. */
 class RunningMeans {
@@ -143,7 +147,13 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
     checkSameLength(validation[0], validation[1]);
   }
 
-  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train', { x: xs.map((a) => a.dtype), y: ys.map((a) => a.dtype) });
+  const dtypes = { x: xs.map((a) => a.dtype), y: ys.map((a) => a.dtype) };
+  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train', dtypes);
+  // Full batches go K at a time through a K-step graph; the rest (and a short last batch) one by one.
+  const userActsPerBatch = (args.callbacks ?? []).some((c) => c.wantsBatchHooks);
+  const autoSteps = !userActsPerBatch && layout.graph.nodes.length <= AUTO_MAX_NODES ? AUTO_STEPS : 1;
+  const perCall = Math.min(model.stepsPerExecution === 'auto' ? autoSteps : model.stepsPerExecution, Math.floor(n / batchSize));
+  const multi = perCall > 1 ? await model.executable<TrainStepLayout>('train', dtypes, perCall) : null;
   const verbose = resolveVerbose(args.verbose);
   const steps = Math.ceil(n / batchSize);
   const history = new History();
@@ -163,7 +173,6 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
   // The whole arrays go to the backend once (wrapped, not copied); each step sends only its row indices.
   const data = [...xs, ...ys].map((a) => backend.upload(a));
   const sequential = Int32Array.from({ length: n }, (_, i) => i);
-  const randomLeaves = layout.graph.randomInputs;
   const nMetrics = 1 + layout.metricNames.length;
 
   await callbacks.call('onTrainBegin');
@@ -173,25 +182,33 @@ export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor |
     const means = new RunningMeans(['loss', ...layout.metricNames]);
     let lr = model.optimizer.learningRate;
     let lrValue = backend.upload(Tensor.scalar(lr));
-    for (let b = 0; b < steps; b++) {
-      const start = b * batchSize;
-      const size = Math.min(n, start + batchSize) - start;
-      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size });
+    for (let b = 0; b < steps; ) {
+      const group = multi && b + perCall <= Math.floor(n / batchSize) ? multi : { exe, layout };
+      const k = group.layout.steps;
+      const sizes = Array.from({ length: k }, (_, j) => Math.min(n, (b + j + 1) * batchSize) - (b + j) * batchSize);
+      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size: sizes[0] });
       if (model.optimizer.learningRate !== lr) {
         lr = model.optimizer.learningRate;
         lrValue = backend.upload(Tensor.scalar(lr));
       }
-      const indices = backend.upload(new Tensor(order.subarray(start, start + size), [size], 'int32'));
-      const outs = await exe.run([...data, indices, lrValue, ...state.values, ...randomFeeds(randomLeaves, size, backend)]);
-      const scalars = await Promise.all(outs.slice(0, nMetrics).map((o) => o.read()));
-      means.add(
-        scalars.map((s) => s.data[0]),
-        size,
-      );
-      state.advance(outs.slice(nMetrics));
-      if (batchHooks.length) {
-        const logs = means.logs();
-        for (const c of batchHooks) await c.onTrainBatchEnd(b, logs);
+      const indices = sizes.map((size, j) => backend.upload(new Tensor(order.subarray((b + j) * batchSize, (b + j) * batchSize + size), [size], 'int32')));
+      const random = randomFeeds(group.layout.graph.randomInputs, sizes[0], backend);
+      const outs = await group.exe.run([...data, ...indices, lrValue, ...state.values, ...random]);
+      const scalars = await Promise.all(outs.slice(0, k * nMetrics).map((o) => o.read()));
+      state.advance(outs.slice(k * nMetrics));
+      // Replay the steps of this call one by one for the running means and batch callbacks.
+      for (let j = 0; j < k; j++, b++) {
+        means.add(
+          scalars.slice(j * nMetrics, (j + 1) * nMetrics).map((s) => s.data[0]),
+          sizes[j],
+        );
+        if (batchHooks.length) {
+          const logs = means.logs();
+          for (const c of batchHooks) {
+            if (j > 0) await c.onTrainBatchBegin(b, { batch: b, size: sizes[j] });
+            await c.onTrainBatchEnd(b, logs);
+          }
+        }
       }
       if (model.stopTraining) break;
     }

@@ -19,6 +19,15 @@ export interface CompileArgs {
   optimizer?: string | Optimizer;
   loss: string | Loss;
   metrics?: (string | Metric)[];
+  /**
+   * Training steps per backend call (Keras' steps_per_execution): the train graph chains this
+   * many steps, so per-call overhead is paid once for all of them. Losses, metrics and batch
+   * callbacks still see every step (replayed after the call); the numbers are the same as one
+   * step per call. 'auto' (the default) chains 8 steps for small graphs when no callback of
+   * yours acts per batch (a per-batch callback could stop training or change the learning rate
+   * mid-call), else 1.
+   */
+  stepsPerExecution?: number | 'auto';
 }
 
 export interface ModelArgs extends LayerArgs {
@@ -50,6 +59,7 @@ export class Model extends Layer {
   optimizer: Optimizer | null = null;
   loss: Loss | null = null;
   compiledMetrics: Metric[] = [];
+  stepsPerExecution: number | 'auto' = 'auto';
   optimizerState: OptimizerState = { iterations: 0, slots: new Map() };
 
   private backendChoice: string | Backend | undefined;
@@ -145,6 +155,9 @@ export class Model extends Layer {
     this.ensureBuiltForCompile();
     const lastDim = this.outputs[0].shape[this.outputs[0].shape.length - 1];
     this.compiledMetrics = (args.metrics ?? []).map((m) => getMetric(m, this.loss!, lastDim));
+    const spe = args.stepsPerExecution ?? 'auto';
+    if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto', got ${spe}`);
+    this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
     this.executables.clear();
   }
@@ -163,16 +176,16 @@ export class Model extends Layer {
   }
 
   /** Compile (once per configuration) the graph for a mode. */
-  async executable<L>(kind: 'train' | 'test' | 'predict', dtypes?: DataDtypes): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+  async executable<L>(kind: 'train' | 'test' | 'predict', dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
     const backend = await this.getBackend();
     const trainableKey = this.weights.map((w) => (this.trainableWeights.includes(w) ? 1 : 0)).join('');
-    const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}`;
+    const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
     let entry = this.executables.get(key);
     if (!entry) {
       entry = (async () => {
         const layout: TrainStepLayout | InferenceLayout =
           kind === 'train'
-            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!, dtypes!)
+            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!, dtypes!, steps)
             : buildInference(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined, this.compiledMetrics);
         const exe = await backend.compile(layout.graph, { name: kind });
         return { exe, layout };

@@ -12,17 +12,19 @@ import type { Variable } from './variable.js';
 /** Where each piece of training state sits among a train-step graph's inputs and outputs. */
 export interface TrainStepLayout {
   graph: Graph;
+  /** Training steps this graph runs per call (Keras' steps_per_execution). */
+  steps: number;
   /** The whole training arrays (x…, then y…), fed once per fit; each step gathers its rows in the graph. */
   data: Value[];
-  /** int32 row indices of this step's batch. */
-  batchIndices: Value;
+  /** int32 row indices of each step's batch, one input per step. */
+  batchIndices: Value[];
   lr: Value;
   iterations: Value;
   /** Every weight the step reads, fed in this order after data, indices, lr, iterations. */
   variables: Variable[];
   /** Optimizer slots, per trainable variable, fed after the variables. */
   slotOwners: { variable: Variable; slot: number }[];
-  /** Outputs: [loss, ...metrics, newIterations, ...newVariableValues, ...newSlots]. */
+  /** Outputs: per step [loss, ...metrics]; then newIterations, ...updated variables, ...new slots. */
   metricNames: string[];
   /** Which variables come out updated (trainable ones and those with state updates), in output order. */
   updatedVariables: Variable[];
@@ -55,58 +57,87 @@ export interface DataDtypes {
 /**
  * The whole training step as one graph: forward in training mode, loss, gradients of the
  * trainable weights, the optimizer's update, and non-trainable state updates. Weights and
- * optimizer slots are inputs; their new values are outputs.
+ * optimizer slots are inputs; their new values are outputs. With `steps` > 1 the graph chains
+ * that many steps, each reading the state the previous one wrote (one backend call for all).
  */
-export function buildTrainStep(model: Model, loss: Loss, metrics: Metric[], optimizer: Optimizer, dtypes: DataDtypes): TrainStepLayout {
-  const ctx = new TraceContext(true);
-  const batchIndices = placeholder([null], 'int32', 'batch_indices');
+export function buildTrainStep(model: Model, loss: Loss, metrics: Metric[], optimizer: Optimizer, dtypes: DataDtypes, steps = 1): TrainStepLayout {
+  const targetSpecs = targets(model, loss);
   const xData = model.inputs.map((t, i) => placeholder(t.shape, dtypes.x[i], `x${i}`));
-  const yData = targets(model, loss).map((y, i) => placeholder(y.shape, dtypes.y[i], `y${i}`));
-  const batch = (data: Value[], want: DType[]) => data.map((d, i) => cast(gather(d, batchIndices), want[i]));
-  const xs = batch(xData, model.inputs.map((t) => t.dtype));
-  const ys = batch(yData, targets(model, loss).map((y) => y.dtype));
-  const preds = model.runGraph(xs, ctx);
-  const trainableSet = new Set(model.trainableWeights);
-  const read = [...ctx.variableValues.keys()];
-  const trainable = read.filter((v) => trainableSet.has(v));
-  const lossValue = totalLoss(ctx, loss, ys, preds, trainable);
-  const metricValues = metrics.map((m) => withScope(`metric_${m.name}`, () => mean(m.perSample(ys[0], preds[0]))));
-
+  const yData = targetSpecs.map((y, i) => placeholder(y.shape, dtypes.y[i], `y${i}`));
   const lr = placeholder([], 'float32', 'learning_rate');
   const iterations = placeholder([], 'float32', 'iterations');
-  const grads = gradients(
-    lossValue,
-    trainable.map((v) => ctx.read(v)),
-  );
-
+  const trainableSet = new Set(model.trainableWeights);
   const slotSpecs = optimizer.slots();
+
+  const batchIndices: Value[] = [];
+  const stepOutputs: Value[] = [];
+  // State as it flows from step to step: weights and slots (initially the graph inputs).
+  const current = new Map<Variable, Value>();
+  const currentSlots = new Map<Variable, Value[]>();
+  let variables: Variable[] = [];
+  let trainable: Variable[] = [];
+  let stateVariables: Variable[] = [];
   const slotOwners: { variable: Variable; slot: number }[] = [];
   const slotInputs: Value[] = [];
-  const newWeights: Value[] = [];
-  const newSlots: Value[] = [];
-  withScope('optimizer', () => {
-    const step = { lr: optimizer.stepLearningRate(lr, iterations), iterations };
-    trainable.forEach((v, k) => {
-      const slots = slotSpecs.map((s, j) => {
-        slotOwners.push({ variable: v, slot: j });
-        const p = placeholder(v.shape, 'float32', `${v.name}/${s.name}`);
-        slotInputs.push(p);
-        return p;
-      });
-      const g = grads[k] ?? scalar(0);
-      const updated = optimizer.update(ctx.read(v), g, slots, step);
-      newWeights.push(updated.w);
-      newSlots.push(...updated.slots);
-    });
-  });
-  const stateUpdates = [...ctx.updates.entries()].filter(([v]) => !trainableSet.has(v));
-  const updatedVariables = [...trainable, ...stateUpdates.map(([v]) => v)];
-  const variables = [...read, ...[...ctx.updates.keys()].filter((v) => !ctx.variableValues.has(v))];
+  const variableInputs = new Map<Variable, Value>();
 
-  const outputs = [lossValue, ...metricValues, add(iterations, scalar(1)), ...newWeights, ...stateUpdates.map(([, u]) => u), ...newSlots];
+  for (let k = 0; k < steps; k++) {
+    const ctx = new TraceContext(true);
+    for (const [v, value] of current) ctx.variableValues.set(v, value);
+    const indices = placeholder([null], 'int32', `batch_indices_${k}`);
+    batchIndices.push(indices);
+    const batch = (data: Value[], want: DType[]) => data.map((d, i) => cast(gather(d, indices), want[i]));
+    const xs = batch(xData, model.inputs.map((t) => t.dtype));
+    const ys = batch(yData, targetSpecs.map((y) => y.dtype));
+    const preds = model.runGraph(xs, ctx);
+    if (k === 0) {
+      // The first trace decides which weights the step reads; they become graph inputs.
+      variables = [...ctx.variableValues.keys()];
+      for (const v of ctx.updates.keys()) if (!variables.includes(v)) variables.push(v);
+      for (const v of variables) variableInputs.set(v, ctx.read(v));
+      trainable = variables.filter((v) => trainableSet.has(v));
+      stateVariables = [...ctx.updates.keys()].filter((v) => !trainableSet.has(v));
+      for (const v of trainable)
+        currentSlots.set(
+          v,
+          slotSpecs.map((s, j) => {
+            slotOwners.push({ variable: v, slot: j });
+            const p = placeholder(v.shape, 'float32', `${v.name}/${s.name}`);
+            slotInputs.push(p);
+            return p;
+          }),
+        );
+    }
+    const lossValue = totalLoss(ctx, loss, ys, preds, trainable);
+    stepOutputs.push(lossValue, ...metrics.map((m) => withScope(`metric_${m.name}`, () => mean(m.perSample(ys[0], preds[0])))));
+    const grads = gradients(
+      lossValue,
+      trainable.map((v) => ctx.read(v)),
+    );
+    withScope('optimizer', () => {
+      const stepIterations = k === 0 ? iterations : add(iterations, scalar(k));
+      const step = { lr: optimizer.stepLearningRate(lr, stepIterations), iterations: stepIterations };
+      trainable.forEach((v, j) => {
+        const updated = optimizer.update(ctx.read(v), grads[j] ?? scalar(0), currentSlots.get(v)!, step);
+        current.set(v, updated.w);
+        currentSlots.set(v, updated.slots);
+      });
+    });
+    for (const v of stateVariables) current.set(v, ctx.updates.get(v)!);
+    for (const v of variables) if (!current.has(v)) current.set(v, ctx.read(v));
+  }
+
+  const updatedVariables = [...trainable, ...stateVariables];
+  const outputs = [
+    ...stepOutputs,
+    add(iterations, scalar(steps)),
+    ...updatedVariables.map((v) => current.get(v)!),
+    ...trainable.flatMap((v) => currentSlots.get(v)!),
+  ];
   const data = [...xData, ...yData];
-  const graph = new Graph([...data, batchIndices, lr, iterations, ...variables.map((v) => ctx.read(v)), ...slotInputs], outputs, 'train_step');
-  return { graph, data, batchIndices, lr, iterations, variables, slotOwners, metricNames: metrics.map((m) => m.name), updatedVariables };
+  const inputs = [...data, ...batchIndices, lr, iterations, ...variables.map((v) => variableInputs.get(v)!), ...slotInputs];
+  const graph = new Graph(inputs, outputs, steps === 1 ? 'train_step' : `train_${steps}_steps`);
+  return { graph, steps, data, batchIndices, lr, iterations, variables, slotOwners, metricNames: metrics.map((m) => m.name), updatedVariables };
 }
 
 export interface InferenceLayout {

@@ -1,0 +1,194 @@
+/**
+ * Decoding image files into 8-bit pixels the way `keras.utils.load_img` does: decode, convert
+ * to the colour mode (PIL's convert), then resize with PIL's filters. JPEG, PNG, WebP, GIF
+ * (first frame), TIFF and AVIF go through sharp (libvips); BMP and PPM/PGM/PBM are decoded
+ * here (sharp has no loader for them). The format is recognised by content, not by name.
+ *
+ * Worker-safe: this module and its imports never import @layerwise/core, so the image
+ * workers of the directory iterator can load it; errors are ImageFormatErrors.
+ */
+import { open, readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { decodeBmp, isBmp, type RawImage } from './bmp.js';
+import { convertChannels } from './convert.js';
+import { ImageFormatError } from './errors.js';
+import { Img, type ColorMode, type Interpolation } from './img.js';
+import { decodePnm, isPnm } from './pnm.js';
+import { aspectCropBox, resizePixels } from './resample.js';
+
+export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'pnm' | 'avif';
+
+/** The image format of a file's first bytes (at least 12 are needed), or undefined. */
+export function sniffImageFormat(head: Uint8Array): ImageFormat | undefined {
+  const b = head;
+  const ascii = (o: number, s: string) => b.length >= o + s.length && [...s].every((ch, i) => b[o + i] === ch.charCodeAt(0));
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg';
+  if (b.length >= 8 && b[0] === 0x89 && ascii(1, 'PNG\r\n\x1a\n')) return 'png';
+  if (ascii(0, 'GIF87a') || ascii(0, 'GIF89a')) return 'gif';
+  if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'webp';
+  if ((ascii(0, 'II') && b[2] === 42 && b[3] === 0) || (ascii(0, 'MM') && b[2] === 0 && b[3] === 42)) return 'tiff';
+  if (isBmp(b)) return 'bmp';
+  if (isPnm(b) && b.length > 2 && (b[2] === 0x20 || b[2] === 0x0a || b[2] === 0x0d || b[2] === 0x09 || b[2] === 0x23)) return 'pnm';
+  if (ascii(4, 'ftyp') && (ascii(8, 'avif') || ascii(8, 'avis') || ascii(8, 'heic') || ascii(8, 'mif1'))) return 'avif';
+  return undefined;
+}
+
+export interface DecodeOptions {
+  /** Default 'rgb'. */
+  colorMode?: ColorMode;
+  /** [height, width]; default: the image's own size. */
+  targetSize?: readonly [number, number] | null;
+  /** Default 'nearest' (Keras' default). */
+  interpolation?: Interpolation;
+  /** Crop the centre to the target's aspect ratio before resizing (Keras' keep_aspect_ratio). Default false. */
+  keepAspectRatio?: boolean;
+  /**
+   * Apply the EXIF Orientation tag (rotate/flip the pixels upright). Default true. Keras
+   * (PIL's Image.open) ignores the tag; pass false for Keras' exact pixels on such files.
+   */
+  autoOrient?: boolean;
+}
+
+const describeHead = (b: Uint8Array) =>
+  [...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ') || 'empty file';
+
+/** Decodes to the file's own pixels: 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA) channels. */
+export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = true): Promise<RawImage> {
+  const format = sniffImageFormat(bytes);
+  if (!format) throw new ImageFormatError(`${name}: not an image file (unrecognised content; first bytes: ${describeHead(bytes)})`);
+  if (format === 'bmp') return decodeBmp(bytes, name);
+  if (format === 'pnm') return decodePnm(bytes, name);
+  try {
+    // ignoreIcc: PIL does no colour management, so neither do we (same pixels as Keras).
+    // failOn 'error' also rejects truncated data, as PIL does ("image file is truncated").
+    const { data, info } = await sharp(bytes, { ignoreIcc: true, autoOrient, failOn: 'error' })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const channels = info.channels as 1 | 2 | 3 | 4;
+    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels };
+  } catch (err) {
+    throw new ImageFormatError(`${name}: cannot decode the ${format.toUpperCase()} data (${(err as Error).message.trim()})`);
+  }
+}
+
+/** Decodes, converts and resizes like keras.utils.load_img. */
+export async function decodeImage(bytes: Uint8Array, name: string, options: DecodeOptions = {}): Promise<Img> {
+  const { colorMode = 'rgb', targetSize, interpolation = 'nearest', keepAspectRatio = false, autoOrient = true } = options;
+  const raw = await decodeRaw(bytes, name, autoOrient);
+  return finishImage(raw, colorMode, targetSize ?? undefined, interpolation, keepAspectRatio);
+}
+
+/** Colour conversion + resize of decoded pixels, in PIL's order (convert, then resize). */
+export function finishImage(raw: RawImage, colorMode: ColorMode, targetSize: readonly [number, number] | undefined, interpolation: Interpolation, keepAspectRatio: boolean): Img {
+  let { data, width, height } = raw;
+  let c: number = raw.channels;
+  if (targetSize && (targetSize[0] !== height || targetSize[1] !== width)) {
+    const [th, tw] = targetSize;
+    const box = keepAspectRatio ? aspectCropBox(width, height, tw, th) : undefined;
+    // Nearest picks whole pixels, so it commutes with the per-pixel conversion: shrink
+    // first when that is less work. Filtered resizes follow PIL's order (convert first).
+    if (interpolation === 'nearest' && tw * th < width * height && c !== 2) {
+      data = resizePixels(data, width, height, c, tw, th, 'nearest', box);
+    } else {
+      const conv = convertChannels(data, width * height, c, colorMode);
+      data = resizePixels(conv.data, width, height, conv.channels, tw, th, interpolation, box);
+      c = conv.channels;
+    }
+    width = tw;
+    height = th;
+  }
+  const conv = convertChannels(data, width * height, c, colorMode);
+  return new Img(conv.data, width, height, conv.channels);
+}
+
+/** Reads and decodes a file (see decodeImage). */
+export async function decodeImageFile(path: string, options: DecodeOptions = {}): Promise<Img> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new ImageFormatError(`${path}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return decodeImage(bytes, path, options);
+}
+
+const TAIL = 1024;
+
+function lastIndexOf(hay: Uint8Array, needle: number[]): number {
+  outer: for (let i = hay.length - needle.length; i >= 0; i--) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+/**
+ * A cheap check that a file is a whole image: its first bytes name a known format and its
+ * end looks like that format's end (JPEG's EOI marker, PNG's IEND chunk, GIF's trailer,
+ * WebP's RIFF size, BMP's pixel-data size). Only when that looks wrong is the file fully
+ * decoded to decide (a JPEG with bytes after EOI is still fine). Returns undefined when the
+ * file is usable, else the reason it is not.
+ */
+export async function checkImageFile(path: string, full = false): Promise<string | undefined> {
+  let head: Uint8Array;
+  let tail: Uint8Array;
+  let size: number;
+  try {
+    const fh = await open(path, 'r');
+    try {
+      size = (await fh.stat()).size;
+      head = new Uint8Array(Math.min(64, size));
+      await fh.read(head, 0, head.length, 0);
+      tail = new Uint8Array(Math.min(TAIL, size));
+      await fh.read(tail, 0, tail.length, size - tail.length);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    return `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+  }
+  if (size === 0) return 'empty file';
+  const format = sniffImageFormat(head);
+  if (!format) return `not an image file (unrecognised content; first bytes: ${describeHead(head)})`;
+  let suspicious = full;
+  switch (format) {
+    case 'jpeg':
+      suspicious ||= lastIndexOf(tail, [0xff, 0xd9]) < 0;
+      break;
+    case 'png':
+      suspicious ||= lastIndexOf(tail, [0x49, 0x45, 0x4e, 0x44]) < 0; // IEND
+      break;
+    case 'gif':
+      suspicious ||= tail[tail.length - 1] !== 0x3b && lastIndexOf(tail, [0x3b]) < 0;
+      break;
+    case 'webp': {
+      const riff = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, true);
+      suspicious ||= riff + 8 > size;
+      break;
+    }
+    case 'bmp': {
+      if (head.length < 34) return 'not a readable BMP file: truncated header';
+      const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
+      const headerSize = v.getUint32(14, true);
+      if (headerSize >= 40) {
+        const width = Math.abs(v.getInt32(18, true));
+        const height = Math.abs(v.getInt32(22, true));
+        const bits = v.getUint16(28, true);
+        const compression = v.getUint32(30, true);
+        const need = v.getUint32(10, true) + Math.floor((width * bits + 31) / 32) * 4 * height;
+        if (compression === 0 || compression === 3 || compression === 6) suspicious ||= need > size;
+      } else suspicious = true;
+      break;
+    }
+    default:
+      suspicious = true; // TIFF, PNM, AVIF: no cheap end check; small or rare, so decode
+  }
+  if (!suspicious) return undefined;
+  try {
+    const bytes = await readFile(path);
+    await decodeRaw(bytes, path);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message.startsWith(`${path}: `) ? (err as Error).message.slice(path.length + 2) : (err as Error).message;
+  }
+}
