@@ -46,5 +46,14 @@ console.log(JSON.stringify({ first: h.history.loss[0], last: h.history.loss.at(-
     const out = JSON.parse(execFileSync('node', ['train.mjs'], { cwd: app, encoding: 'utf8' }).trim().split('\n').pop()!);
     expect(out.last).toBeLessThan(out.first);
     expect(out.p).toHaveLength(4);
+    // The tfjs backend is not installed here: asking for it names the package to install.
+    writeFileSync(
+      join(app, 'tfjs.mjs'),
+      `import { setBackend, getBackend } from '@layerwise/core';
+setBackend('tfjs');
+try { await getBackend(); console.log('loaded?!'); } catch (e) { console.log(e.name + ': ' + e.message.split('\\n')[0]); }`,
+    );
+    const msg = execFileSync('node', ['tfjs.mjs'], { cwd: app, encoding: 'utf8' }).trim();
+    expect(msg).toMatch(/^BackendUnavailableError: .*npm install @layerwise\/backend-tfjs/);
   });
 });

@@ -19,5 +19,7 @@ export * from './engine/context.js';
 export * from './engine/layer.js';
 export * from './engine/model.js';
 export * from './engine/sequential.js';
+export * from './engine/batches.js';
+export type { FitArgs, EvaluateArgs, PredictArgs } from './engine/loop.js';
 export { atomicWrite } from './saving/container.js';
 export * from './callbacks/callbacks.js';

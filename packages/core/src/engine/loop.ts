@@ -1,5 +1,6 @@
 import { ConfigError, DataError, ShapeError } from '../errors.js';
-import type { Backend, DeviceValue } from '../backend/backend.js';
+import type { Backend, DeviceValue, Executable } from '../backend/backend.js';
+import { BatchPuller, isBatchSource, splitBatch, type Batch, type BatchSource } from './batches.js';
 import { Callback, CallbackList, History, type Logs } from '../callbacks/callback.js';
 import { Progbar, ProgbarLogger } from '../callbacks/progbar.js';
 import type { Value } from '../ir/graph.js';
@@ -15,7 +16,12 @@ export interface FitArgs {
   verbose?: 0 | 1 | 2 | 'auto';
   callbacks?: Callback[];
   validationSplit?: number;
-  validationData?: [Tensor | Tensor[], Tensor | Tensor[]];
+  /** [xVal, yVal] arrays, or a generator of [x, y] batches. */
+  validationData?: [Tensor | Tensor[], Tensor | Tensor[]] | BatchSource;
+  /** Generators: batches per epoch (fractions round up, as Keras does); default: the source's length or one pass. */
+  stepsPerEpoch?: number;
+  /** Generator validationData: batches per validation (default: its length or one pass). */
+  validationSteps?: number;
   shuffle?: boolean;
   initialEpoch?: number;
   /** Print through this instead of process.stdout (tests, GUIs). */
@@ -24,10 +30,14 @@ export interface FitArgs {
 export interface EvaluateArgs {
   batchSize?: number;
   verbose?: 0 | 1 | 2 | 'auto';
+  /** Generators: batches to evaluate (default: the source's length or one pass). */
+  steps?: number;
 }
 export interface PredictArgs {
   batchSize?: number;
   verbose?: 0 | 1 | 2 | 'auto';
+  /** Generators: batches to predict (default: the source's length or one pass). */
+  steps?: number;
 }
 
 const list = (t: Tensor | Tensor[]) => (Array.isArray(t) ? t : [t]);
@@ -116,115 +126,228 @@ class RunningMeans {
   }
 }
 
-export async function runFit(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Tensor[], args: FitArgs): Promise<History> {
+export async function runFit(model: Model, xIn: Tensor | Tensor[] | BatchSource, yIn: Tensor | Tensor[] | undefined, args: FitArgs): Promise<History> {
   if (!model.loss || !model.optimizer) throw new ConfigError('You must call compile() before fit()');
-  const batchSize = args.batchSize ?? 32;
   const epochs = args.epochs ?? 1;
-  const initialEpoch = args.initialEpoch ?? 0;
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new ConfigError(`fit: batchSize must be a positive integer, got ${batchSize}`);
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new ConfigError(`fit: epochs must be a non-negative integer, got ${epochs}`);
-  let xs = list(xIn);
-  let ys = list(yIn);
+  return isBatchSource(xIn) ? fitSource(model, xIn, args) : fitArrays(model, xIn, yIn, args);
+}
+
+type Validation = { arrays: [Tensor[], Tensor[]] } | { source: BatchPuller; steps: number | undefined };
+
+/** Everything one fit shares between the array path and the generator path. */
+class FitSession {
+  readonly history = new History();
+  readonly callbacks: CallbackList;
+  readonly batchHooks: Callback[];
+  readonly state: TrainingState;
+  readonly nMetrics: number;
+  private lr = NaN;
+  private lrValue: DeviceValue | null = null;
+  means!: RunningMeans;
+
+  constructor(
+    readonly model: Model,
+    readonly args: FitArgs,
+    readonly layout: TrainStepLayout,
+    readonly backend: Backend,
+    steps: number,
+    samples: number,
+  ) {
+    const verbose = resolveVerbose(args.verbose);
+    const epochs = args.epochs ?? 1;
+    // As Keras orders them: the user's callbacks, then History, then the progress bar (so both see what the user added to logs).
+    const cbs: Callback[] = [...(args.callbacks ?? []), this.history, ...(verbose ? [new ProgbarLogger(verbose, args.print)] : [])];
+    this.callbacks = new CallbackList(cbs);
+    for (const c of cbs) {
+      c.setModel(model);
+      c.setParams({ epochs, steps, verbose, samples });
+    }
+    this.batchHooks = this.callbacks.batchCallbacks();
+    model.history = this.history;
+    model.stopTraining = false;
+    this.state = new TrainingState(model, layout, backend);
+    this.nMetrics = 1 + layout.metricNames.length;
+  }
+
+  startEpoch(): void {
+    this.means = new RunningMeans(['loss', ...this.layout.metricNames]);
+  }
+
+  /** The learning rate as a device scalar, re-uploaded only when a callback changed it. */
+  private learningRate(): DeviceValue {
+    const lr = this.model.optimizer!.learningRate;
+    if (lr !== this.lr || !this.lrValue) {
+      this.lr = lr;
+      this.lrValue = this.backend.upload(Tensor.scalar(lr));
+    }
+    return this.lrValue;
+  }
+
+  /** One backend call of `k` chained steps; then the steps are replayed for the running means and batch callbacks. */
+  async call(exe: Executable, layout: TrainStepLayout, data: DeviceValue[], indices: Int32Array[], firstStep: number): Promise<void> {
+    const sizes = indices.map((i) => i.length);
+    for (const c of this.batchHooks) await c.onTrainBatchBegin(firstStep, { batch: firstStep, size: sizes[0] });
+    const feeds = [
+      ...data,
+      ...indices.map((i) => this.backend.upload(new Tensor(i, [i.length], 'int32'))),
+      this.learningRate(),
+      ...this.state.values,
+      ...randomFeeds(layout.graph.randomInputs, sizes[0], this.backend),
+    ];
+    const outs = await exe.run(feeds);
+    const k = indices.length;
+    const scalars = await Promise.all(outs.slice(0, k * this.nMetrics).map((o) => o.read()));
+    this.state.advance(outs.slice(k * this.nMetrics));
+    for (let j = 0; j < k; j++) {
+      this.means.add(
+        scalars.slice(j * this.nMetrics, (j + 1) * this.nMetrics).map((t) => t.data[0]),
+        sizes[j],
+      );
+      if (this.batchHooks.length) {
+        const logs = this.means.logs();
+        for (const c of this.batchHooks) {
+          if (j > 0) await c.onTrainBatchBegin(firstStep + j, { batch: firstStep + j, size: sizes[j] });
+          await c.onTrainBatchEnd(firstStep + j, logs);
+        }
+      }
+    }
+  }
+
+  async endEpoch(epoch: number, validation: Validation | null, batchSize: number): Promise<void> {
+    await this.state.writeBack();
+    const logs = this.means.logs();
+    if (validation) {
+      const val =
+        'arrays' in validation
+          ? await runEvaluate(this.model, validation.arrays[0], validation.arrays[1], { batchSize, verbose: 0 })
+          : await evaluateSource(this.model, validation.source, validation.steps, 0);
+      const vals = Array.isArray(val) ? val : [val];
+      this.model.metricsNames.forEach((name, i) => name !== 'loss' && (logs[`val_${name}`] = vals[i]));
+      logs.val_loss = vals[0];
+    }
+    await this.callbacks.epoch('onEpochEnd', epoch, logs);
+  }
+}
+
+function validationFor(model: Model, args: FitArgs): Validation | null {
+  const v = args.validationData;
+  if (!v) return null;
+  if (isBatchSource(v)) {
+    const source = new BatchPuller(v, 'fit validationData');
+    return { source, steps: source.steps(args.validationSteps, 'validationSteps') };
+  }
+  const xs = list(v[0]);
   model.checkInputs(xs);
-  ys = prepareTargets(model, ys);
+  const ys = prepareTargets(model, list(v[1]));
+  checkSameLength(xs, ys);
+  return { arrays: [xs, ys] };
+}
+
+async function fitArrays(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Tensor[] | undefined, args: FitArgs): Promise<History> {
+  const batchSize = args.batchSize ?? 32;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new ConfigError(`fit: batchSize must be a positive integer, got ${batchSize}`);
+  if (yIn === undefined) throw new ConfigError('fit: y (targets) is required when x is an array; pass a generator of [x, y] batches to train without y');
+  let xs = list(xIn);
+  model.checkInputs(xs);
+  let ys = prepareTargets(model, list(yIn));
   let n = checkSameLength(xs, ys);
   checkFinite(xs, 'x');
   checkFinite(ys, 'y');
-
-  let validation = args.validationData ? ([list(args.validationData[0]), list(args.validationData[1])] as [Tensor[], Tensor[]]) : null;
+  let validation = validationFor(model, args);
   if (args.validationSplit) {
     if (!(args.validationSplit > 0 && args.validationSplit < 1)) throw new ConfigError(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}`);
     // Keras takes the last fraction of the data, before shuffling.
     const split = Math.floor(n * (1 - args.validationSplit));
-    validation ??= [xs.map((a) => a.slice(split)), ys.map((a) => a.slice(split))];
+    validation ??= { arrays: [xs.map((a) => a.slice(split)), ys.map((a) => a.slice(split))] };
     xs = xs.map((a) => a.slice(0, split));
     ys = ys.map((a) => a.slice(0, split));
     n = split;
   }
-  if (validation) {
-    model.checkInputs(validation[0]);
-    validation[1] = prepareTargets(model, validation[1]);
-    checkSameLength(validation[0], validation[1]);
-  }
 
   const dtypes = { x: xs.map((a) => a.dtype), y: ys.map((a) => a.dtype) };
-  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train', dtypes);
+  const single = await model.executable<TrainStepLayout>('train', dtypes);
   // Full batches go K at a time through a K-step graph; the rest (and a short last batch) one by one.
+  const fullBatches = Math.floor(n / batchSize);
   const userActsPerBatch = (args.callbacks ?? []).some((c) => c.wantsBatchHooks);
-  const autoSteps = !userActsPerBatch && layout.graph.nodes.length <= AUTO_MAX_NODES ? AUTO_STEPS : 1;
-  const perCall = Math.min(model.stepsPerExecution === 'auto' ? autoSteps : model.stepsPerExecution, Math.floor(n / batchSize));
+  const autoSteps = !userActsPerBatch && single.layout.graph.nodes.length <= AUTO_MAX_NODES ? AUTO_STEPS : 1;
+  const perCall = Math.min(model.stepsPerExecution === 'auto' ? autoSteps : model.stepsPerExecution, fullBatches);
   const multi = perCall > 1 ? await model.executable<TrainStepLayout>('train', dtypes, perCall) : null;
-  const verbose = resolveVerbose(args.verbose);
   const steps = Math.ceil(n / batchSize);
-  const history = new History();
-  // As Keras orders them: the user's callbacks, then History, then the progress bar (so both see what the user's added to logs).
-  const cbs: Callback[] = [...(args.callbacks ?? []), history, ...(verbose ? [new ProgbarLogger(verbose, args.print)] : [])];
-  const callbacks = new CallbackList(cbs);
-  for (const c of cbs) {
-    c.setModel(model);
-    c.setParams({ epochs, steps, verbose, samples: n });
-  }
-  const batchHooks = callbacks.batchCallbacks();
-  model.history = history;
-  model.stopTraining = false;
-
-  // Device state: weights, slots, iteration count. Updated values replace inputs after each step.
-  const state = new TrainingState(model, layout, backend);
+  const session = new FitSession(model, args, single.layout, single.backend, steps, n);
   // The whole arrays go to the backend once (wrapped, not copied); each step sends only its row indices.
-  const data = [...xs, ...ys].map((a) => backend.upload(a));
+  const data = [...xs, ...ys].map((a) => single.backend.upload(a));
   const sequential = Int32Array.from({ length: n }, (_, i) => i);
-  const nMetrics = 1 + layout.metricNames.length;
 
-  await callbacks.call('onTrainBegin');
-  for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
-    await callbacks.epoch('onEpochBegin', epoch);
+  await session.callbacks.call('onTrainBegin');
+  for (let epoch = args.initialEpoch ?? 0; epoch < (args.epochs ?? 1) && !model.stopTraining; epoch++) {
+    await session.callbacks.epoch('onEpochBegin', epoch);
+    session.startEpoch();
     const order = args.shuffle === false ? sequential : rng().permutation(n);
-    const means = new RunningMeans(['loss', ...layout.metricNames]);
-    let lr = model.optimizer.learningRate;
-    let lrValue = backend.upload(Tensor.scalar(lr));
-    for (let b = 0; b < steps; ) {
-      const group = multi && b + perCall <= Math.floor(n / batchSize) ? multi : { exe, layout };
+    const rows = (b: number) => order.subarray(b * batchSize, Math.min(n, (b + 1) * batchSize));
+    for (let b = 0; b < steps && !model.stopTraining; ) {
+      const group = multi && b + perCall <= fullBatches ? multi : single;
       const k = group.layout.steps;
-      const sizes = Array.from({ length: k }, (_, j) => Math.min(n, (b + j + 1) * batchSize) - (b + j) * batchSize);
-      for (const c of batchHooks) await c.onTrainBatchBegin(b, { batch: b, size: sizes[0] });
-      if (model.optimizer.learningRate !== lr) {
-        lr = model.optimizer.learningRate;
-        lrValue = backend.upload(Tensor.scalar(lr));
-      }
-      const indices = sizes.map((size, j) => backend.upload(new Tensor(order.subarray((b + j) * batchSize, (b + j) * batchSize + size), [size], 'int32')));
-      const random = randomFeeds(group.layout.graph.randomInputs, sizes[0], backend);
-      const outs = await group.exe.run([...data, ...indices, lrValue, ...state.values, ...random]);
-      const scalars = await Promise.all(outs.slice(0, k * nMetrics).map((o) => o.read()));
-      state.advance(outs.slice(k * nMetrics));
-      // Replay the steps of this call one by one for the running means and batch callbacks.
-      for (let j = 0; j < k; j++, b++) {
-        means.add(
-          scalars.slice(j * nMetrics, (j + 1) * nMetrics).map((s) => s.data[0]),
-          sizes[j],
-        );
-        if (batchHooks.length) {
-          const logs = means.logs();
-          for (const c of batchHooks) {
-            if (j > 0) await c.onTrainBatchBegin(b, { batch: b, size: sizes[j] });
-            await c.onTrainBatchEnd(b, logs);
-          }
+      await session.call(group.exe, group.layout, data, Array.from({ length: k }, (_, j) => rows(b + j)), b);
+      b += k;
+    }
+    await session.endEpoch(epoch, validation, batchSize);
+  }
+  await session.callbacks.call('onTrainEnd');
+  return session.history;
+}
+
+/** Training from a generator: each batch is fed whole (indices 0..n-1), one step per call. */
+async function fitSource(model: Model, source: BatchSource, args: FitArgs): Promise<History> {
+  const puller = new BatchPuller(source, 'fit');
+  const first = await puller.next(false);
+  if (!first) throw new DataError('fit: the generator yielded no batches');
+  const prepare = (batch: Batch) => {
+    const { xs, ys } = splitBatch(batch, 'fit');
+    if (!ys) throw new DataError('fit: generator batches must be [x, y] (got x only)');
+    model.checkInputs(xs);
+    const targets = prepareTargets(model, ys);
+    checkSameLength(xs, targets);
+    return [...xs, ...targets];
+  };
+  let firstArrays: Tensor[] | null = prepare(first);
+  const nx = model.inputs.length;
+  const dtypes = { x: firstArrays.slice(0, nx).map((a) => a.dtype), y: firstArrays.slice(nx).map((a) => a.dtype) };
+  const expected = [...dtypes.x, ...dtypes.y];
+  const { exe, layout, backend } = await model.executable<TrainStepLayout>('train', dtypes);
+  const stepsPerEpoch = puller.steps(args.stepsPerEpoch, 'stepsPerEpoch');
+  const session = new FitSession(model, args, layout, backend, stepsPerEpoch ?? 0, 0);
+  const validation = validationFor(model, args);
+  const identity = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
+
+  await session.callbacks.call('onTrainBegin');
+  for (let epoch = args.initialEpoch ?? 0; epoch < (args.epochs ?? 1) && !model.stopTraining; epoch++) {
+    await session.callbacks.epoch('onEpochBegin', epoch);
+    session.startEpoch();
+    let b = 0;
+    for (; stepsPerEpoch === undefined || b < stepsPerEpoch; b++) {
+      let arrays = firstArrays;
+      firstArrays = null;
+      if (!arrays) {
+        const batch = await puller.next(stepsPerEpoch !== undefined);
+        if (!batch) {
+          if (stepsPerEpoch === undefined && b > 0) break; // one pass over a finite source is an epoch
+          process.stderr.write(`Your input ran out of data; interrupting training. Make sure that your dataset or generator can generate at least \`stepsPerEpoch * epochs\` batches (${stepsPerEpoch} * ${args.epochs ?? 1}).\n`);
+          model.stopTraining = true;
+          break;
         }
+        arrays = prepare(batch);
       }
+      puller.prefetch();
+      // The graph was compiled for the first batch's dtypes; later batches are converted to them.
+      const feeds = arrays.map((a, i) => backend.upload(a.dtype === expected[i] ? a : a.astype(expected[i])));
+      await session.call(exe, layout, feeds, [identity(arrays[0].shape[0])], b);
       if (model.stopTraining) break;
     }
-    await state.writeBack();
-    const logs = means.logs();
-    if (validation) {
-      const val = await runEvaluate(model, validation[0], validation[1], { batchSize, verbose: 0 });
-      const vals = Array.isArray(val) ? val : [val];
-      const names = model.metricsNames;
-      names.forEach((name, i) => name !== 'loss' && (logs[`val_${name}`] = vals[i]));
-      logs.val_loss = vals[0];
-    }
-    await callbacks.epoch('onEpochEnd', epoch, logs);
+    if (b > 0) await session.endEpoch(epoch, validation, args.batchSize ?? 32);
   }
-  await callbacks.call('onTrainEnd');
-  return history;
+  await session.callbacks.call('onTrainEnd');
+  return session.history;
 }
 
 /**
@@ -303,8 +426,13 @@ async function inferenceBatches(
   }
 }
 
-export async function runEvaluate(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
+export async function runEvaluate(model: Model, xIn: Tensor | Tensor[] | BatchSource, yIn?: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
   if (!model.loss) throw new ConfigError('You must call compile() before evaluate()');
+  if (isBatchSource(xIn)) {
+    const puller = new BatchPuller(xIn, 'evaluate');
+    return evaluateSource(model, puller, puller.steps(args.steps, 'steps'), resolveVerbose(args.verbose));
+  }
+  if (yIn === undefined) throw new ConfigError('evaluate: y (targets) is required when x is an array');
   const xs = list(xIn);
   model.checkInputs(xs);
   const ys = prepareTargets(model, list(yIn));
@@ -320,12 +448,36 @@ export async function runEvaluate(model: Model, xIn: Tensor | Tensor[], yIn: Ten
     (outs, size) => means.add(outs.map((o) => o.data[0]), size),
     (step) => bar.update(step, means.logs()),
   );
+  return evaluationResult(model, means);
+}
+
+function evaluationResult(model: Model, means: RunningMeans): number | number[] {
   const logs = means.logs();
   const values = model.metricsNames.map((k) => logs[k]);
   return values.length === 1 ? values[0] : values;
 }
 
-export async function runPredict(model: Model, xIn: Tensor | Tensor[], args: PredictArgs = {}): Promise<Tensor> {
+/** Evaluate over `steps` batches of a source (or one whole pass when steps is unknown). */
+async function evaluateSource(model: Model, puller: BatchPuller, steps: number | undefined, verbose: number): Promise<number | number[]> {
+  puller.rewind();
+  const means = new RunningMeans(model.metricsNames);
+  const bar = steps ? new Progbar(steps, verbose) : null;
+  for (let b = 0; steps === undefined || b < steps; b++) {
+    const batch = await puller.next(steps !== undefined);
+    if (!batch) break;
+    puller.prefetch();
+    const { xs, ys } = splitBatch(batch, 'evaluate');
+    if (!ys) throw new DataError('evaluate: generator batches must be [x, y] (got x only)');
+    model.checkInputs(xs);
+    const targets = prepareTargets(model, ys);
+    await inferenceBatches(model, 'test', [...xs, ...targets], xs[0].shape[0], (outs, size) => means.add(outs.map((o) => o.data[0]), size));
+    bar?.update(b + 1, means.logs());
+  }
+  return evaluationResult(model, means);
+}
+
+export async function runPredict(model: Model, xIn: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<Tensor> {
+  if (isBatchSource(xIn)) return predictSource(model, xIn, args);
   const xs = list(xIn);
   model.checkInputs(xs);
   const n = xs[0].shape[0];
@@ -347,4 +499,30 @@ export async function runPredict(model: Model, xIn: Tensor | Tensor[], args: Pre
   );
   if (!result) throw new ShapeError('predict: x has no samples');
   return result;
+}
+
+/** Predict over a source's batches (x, or [x, y] with y ignored), concatenated in order. */
+async function predictSource(model: Model, source: BatchSource, args: PredictArgs): Promise<Tensor> {
+  const puller = new BatchPuller(source, 'predict');
+  const steps = puller.steps(args.steps, 'steps');
+  const parts: Tensor[] = [];
+  const bar = steps ? new Progbar(steps, resolveVerbose(args.verbose)) : null;
+  for (let b = 0; steps === undefined || b < steps; b++) {
+    const batch = await puller.next(false);
+    if (!batch) break;
+    puller.prefetch();
+    const { xs } = splitBatch(batch, 'predict');
+    model.checkInputs(xs);
+    parts.push(await runPredict(model, xs, { batchSize: xs[0].shape[0], verbose: 0 }));
+    bar?.update(b + 1);
+  }
+  if (!parts.length) throw new DataError('predict: the generator yielded no batches');
+  const rows = parts.reduce((n, p) => n + p.shape[0], 0);
+  const out = Tensor.zeros([rows, ...parts[0].shape.slice(1)], parts[0].dtype);
+  let offset = 0;
+  for (const p of parts) {
+    out.data.set(p.data, offset);
+    offset += p.size;
+  }
+  return out;
 }

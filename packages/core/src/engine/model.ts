@@ -14,6 +14,7 @@ import { layerFromConfig, loadModelFile, saveModel, saveWeightsFile, loadWeights
 import type { Variable } from './variable.js';
 import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
 import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
+import { isBatchSource, type BatchSource } from './batches.js';
 
 export interface CompileArgs {
   optimizer?: string | Optimizer;
@@ -216,14 +217,30 @@ export class Model extends Layer {
     });
   }
 
-  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
-    return runFit(this, x, y, args);
+  /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)`. */
+  fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: FitArgs): Promise<History>;
+  fit(generator: BatchSource, args?: FitArgs): Promise<History>;
+  fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs, args: FitArgs = {}): Promise<History> {
+    return isBatchSource(x) ? runFit(this, x, undefined, (yOrArgs as FitArgs) ?? {}) : runFit(this, x, yOrArgs as Tensor | Tensor[], args);
   }
-  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
-    return runEvaluate(this, x, y, args);
+  /** `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or [loss, ...metrics] when compiled with metrics. */
+  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<number | number[]>;
+  evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
+  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return isBatchSource(x) ? runEvaluate(this, x, undefined, (yOrArgs as EvaluateArgs) ?? {}) : runEvaluate(this, x, yOrArgs as Tensor | Tensor[], args);
   }
-  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Promise<Tensor> {
+  predict(x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<Tensor> {
     return runPredict(this, x, args);
+  }
+  /** Keras 2 spellings the tutorial uses (fit_generator, evaluate_generator, predict_generator). */
+  fitGenerator(generator: BatchSource, args: FitArgs = {}): Promise<History> {
+    return runFit(this, generator, undefined, args);
+  }
+  evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
+    return runEvaluate(this, generator, undefined, args);
+  }
+  predictGenerator(generator: BatchSource, args: PredictArgs = {}): Promise<Tensor> {
+    return runPredict(this, generator, args);
   }
 
   /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
