@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Generator, Tensor, gradients, opRegistry, ops, placeholder, type DType, type SymShape, type Value } from '@layerwise/core';
+import { Generator, Tensor, apply1, gradients, opRegistry, ops, placeholder, type DType, type SymShape, type Value } from '@layerwise/core';
+import { refConv, refPool } from '../helpers/reference.js';
 import { BACKENDS } from '../helpers/backends.js';
 import { expectClose, runGraph } from '../helpers/run.js';
 
@@ -25,8 +26,12 @@ interface OpCase {
   shape: SymShape;
   /** Output shape when the inputs' first dim is symbolic (null); omit to skip. */
   symbolicShape?: SymShape;
+  /** Which inputs get the symbolic first dim (default: all; kernels keep theirs). */
+  symbolicInputs?: number[];
   /** Elementwise float64 reference on the flat inputs (same shapes), when easy to state. */
   ref?: (...xs: number[]) => number;
+  /** A whole-tensor float64 reference (convolutions, pooling …). */
+  refAll?: (...xs: Tensor[]) => ArrayLike<number>;
   /** Differentiate w.r.t. these inputs (default: every float32 input). */
   grad?: number[] | false;
 }
@@ -79,6 +84,24 @@ const CASES: OpCase[] = [
   { op: 'MatMul', label: 'transA transB', inputs: [u([3, 2]), u([4, 3])], make: (a, b) => ops.matmul(a, b, true, true), shape: [2, 4] },
   { op: 'Softmax', inputs: [u([2, 4])], make: (x) => ops.softmax(x), shape: [2, 4], symbolicShape: [null, 4] },
   { op: 'LogSoftmax', inputs: [u([2, 4])], make: (x) => ops.logSoftmax(x), shape: [2, 4] },
+  { op: 'Conv', inputs: [u([2, 5, 5, 3]), u([3, 3, 3, 4])], make: (x, k) => ops.conv2d(x, k), shape: [2, 3, 3, 4], symbolicShape: [null, 3, 3, 4], symbolicInputs: [0], refAll: (x, k) => refConv(x, k, { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1 }) },
+  { op: 'Conv', label: 'same, stride 2', inputs: [u([1, 6, 5, 2]), u([3, 2, 2, 3])], make: (x, k) => ops.conv2d(x, k, { padding: 'same', strides: [2, 2] }), shape: [1, 3, 3, 3], refAll: (x, k) => refConv(x, k, { strides: [2, 2], dilations: [1, 1], pads: ops.convPads('same', [6, 5], [3, 2], [2, 2]), groups: 1 }) },
+  { op: 'Conv', label: 'dilation 2', inputs: [u([1, 7, 7, 2]), u([2, 3, 2, 2])], make: (x, k) => ops.conv2d(x, k, { dilations: [2, 2] }), shape: [1, 5, 3, 2], refAll: (x, k) => refConv(x, k, { strides: [1, 1], dilations: [2, 2], pads: [0, 0, 0, 0], groups: 1 }) },
+  { op: 'Conv', label: 'depthwise (groups = channels), same', inputs: [u([2, 4, 4, 3]), u([3, 3, 1, 6])], make: (x, k) => ops.conv2d(x, k, { padding: 'same', groups: 3 }), shape: [2, 4, 4, 6], refAll: (x, k) => refConv(x, k, { strides: [1, 1], dilations: [1, 1], pads: [1, 1, 1, 1], groups: 3 }) },
+  { op: 'ConvBackpropInput', label: 'Conv2DTranspose same stride 2', inputs: [u([1, 3, 3, 2]), u([3, 3, 4, 2])], make: (x, k) => ops.conv2dTranspose(x, k, { padding: 'same', strides: [2, 2] }), shape: [1, 6, 6, 4], symbolicShape: [null, 6, 6, 4], symbolicInputs: [0] },
+  { op: 'ConvBackpropInput', label: 'Conv2DTranspose valid stride 2', inputs: [u([2, 3, 2, 2]), u([2, 3, 3, 2])], make: (x, k) => ops.conv2dTranspose(x, k, { strides: [2, 2] }), shape: [2, 6, 5, 3] },
+  { op: 'ConvBackpropFilter', inputs: [u([2, 5, 5, 3]), u([2, 3, 3, 4])], make: (x, dy) => ops.convBackpropFilter(x, dy, [3, 3, 3, 4], { strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], groups: 1 }), shape: [3, 3, 3, 4], grad: false },
+  { op: 'MaxPool', label: '2×2 tiling', inputs: [u([2, 4, 6, 3])], make: (x) => ops.maxPool2d(x), shape: [2, 2, 3, 3], symbolicShape: [null, 2, 3, 3], refAll: (x) => refPool(x, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }, 'max') },
+  { op: 'MaxPool', label: '3×3 stride 2 same (overlapping)', inputs: [u([1, 5, 5, 2])], make: (x) => ops.maxPool2d(x, { poolSize: [3, 3], strides: [2, 2], padding: 'same' }), shape: [1, 3, 3, 2], refAll: (x) => refPool(x, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 'max') },
+  { op: 'MaxPoolGrad', inputs: [u([1, 5, 5, 2]), u([1, 2, 2, 2])], make: (x, dy) => apply1(opRegistry.get('MaxPoolGrad')!, [x, dy], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 0, 0] }), shape: [1, 5, 5, 2], grad: false },
+  { op: 'AvgPool', label: '2×2 valid', inputs: [u([2, 4, 5, 3])], make: (x) => ops.avgPool2d(x), shape: [2, 2, 2, 3], refAll: (x) => refPool(x, { kernel: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] }, 'avg') },
+  { op: 'AvgPool', label: '3×3 stride 2 same', inputs: [u([1, 6, 5, 2])], make: (x) => ops.avgPool2d(x, { poolSize: [3, 3], strides: [2, 2], padding: 'same' }), shape: [1, 3, 3, 2], refAll: (x) => refPool(x, { kernel: [3, 3], strides: [2, 2], pads: ops.convPads('same', [6, 5], [3, 3], [2, 2]) }, 'avg') },
+  { op: 'AvgPoolGrad', inputs: [u([1, 3, 3, 2]), u([1, 6, 5, 2])], make: (dy, like) => apply1(opRegistry.get('AvgPoolGrad')!, [dy, like], { kernel: [3, 3], strides: [2, 2], pads: ops.convPads('same', [6, 5], [3, 3], [2, 2]) }), shape: [1, 6, 5, 2], grad: [0] },
+  { op: 'Pad', inputs: [u([2, 3, 2])], make: (x) => ops.pad(x, [0, 1, 2, 0, 2, 1]), shape: [2, 6, 5], symbolicShape: [null, 6, 5] },
+  { op: 'Slice', inputs: [u([2, 5, 4])], make: (x) => ops.slice(x, [0, 1, 2], [null, 4, 4]), shape: [2, 3, 2], symbolicShape: [null, 3, 2] },
+  { op: 'Concat', inputs: [u([2, 3]), u([2, 2]), u([2, 1])], make: (a, b, c) => ops.concat([a, b, c], -1), shape: [2, 6], symbolicShape: [null, 6] },
+  { op: 'Concat', label: 'axis 1 of NHWC', inputs: [u([1, 2, 3, 2]), u([1, 1, 3, 2])], make: (a, b) => ops.concat([a, b], 1), shape: [1, 3, 3, 2] },
+  { op: 'Tile', inputs: [u([2, 1, 3])], make: (x) => ops.tile(x, [1, 3, 2]), shape: [2, 3, 6], symbolicShape: [null, 3, 6] },
   { op: 'Gather', inputs: [u([4, 3]), { shape: [5], dtype: 'int32', values: [3, 0, 0, 2, 1] }], make: (x, i) => ops.gather(x, i), shape: [5, 3], symbolicShape: [null, 3], grad: false },
   { op: 'OneHot', inputs: [{ shape: [3], dtype: 'int32', values: [2, 0, 1] }], make: (i) => ops.oneHot(i, 4), shape: [3, 4], symbolicShape: [null, 4], grad: false },
 ];
@@ -114,7 +137,7 @@ describe.each(BACKENDS)('ops on $name', ({ backend }) => {
       const xs = c.inputs.map((s) => placeholder(s.shape, s.dtype ?? 'float32'));
       expect(c.make(...xs).shape).toEqual(c.shape);
       if (c.symbolicShape) {
-        const sym = c.inputs.map((s) => placeholder([null, ...s.shape.slice(1)], s.dtype ?? 'float32'));
+        const sym = c.inputs.map((s, i) => placeholder(!c.symbolicInputs || c.symbolicInputs.includes(i) ? [null, ...s.shape.slice(1)] : s.shape, s.dtype ?? 'float32'));
         expect(c.make(...sym).shape).toEqual(c.symbolicShape);
       }
     });
@@ -124,6 +147,7 @@ describe.each(BACKENDS)('ops on $name', ({ backend }) => {
       const y = c.make(...xs);
       const [out] = await runGraph(backend, xs, [y], feeds);
       expect(out.shape).toEqual(c.shape);
+      if (c.refAll) expectClose(out.data, c.refAll(...feeds), 1e-4, c.op);
       if (c.ref) {
         const expected = Array.from({ length: out.size }, (_, i) => c.ref!(...feeds.map((f) => f.data[f.size === out.size ? i : i % f.size])));
         expectClose(out.data, expected, 1e-5, c.op);

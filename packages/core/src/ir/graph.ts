@@ -19,6 +19,7 @@ export interface OutputSpec {
  */
 export interface OpDef<A extends Attrs = Attrs> {
   readonly name: string;
+  /** Input names; a single name starting with '...' takes any number (≥ 1) of inputs. */
   readonly inputs: readonly string[];
   /** Shape and dtype of every output, from the inputs' symbolic shapes and the attributes. */
   inferShape(inputs: Value[], attrs: A): OutputSpec[];
@@ -84,7 +85,8 @@ export function currentScope(): string {
 
 /** Apply an op: check arity, infer output shapes, create the node. */
 export function applyOp<A extends Attrs>(op: OpDef<A>, inputs: Value[], attrs: A = {} as A): Value[] {
-  if (inputs.length !== op.inputs.length)
+  const variadic = op.inputs.length === 1 && op.inputs[0].startsWith('...');
+  if (variadic ? inputs.length === 0 : inputs.length !== op.inputs.length)
     throw new ShapeError(`${op.name} expects ${op.inputs.length} inputs (${op.inputs.join(', ')}), got ${inputs.length}${currentScope() ? ` in '${currentScope()}'` : ''}`);
   let specs: OutputSpec[];
   try {

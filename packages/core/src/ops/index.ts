@@ -5,3 +5,5 @@ export * from './shape.js';
 export * from './reduce.js';
 export * from './matmul.js';
 export * from './nn.js';
+export * from './conv.js';
+export * from './pool.js';

@@ -109,6 +109,113 @@ export const Gather = defineOp({
 });
 
 export const gather = (x: Value, indices: Value) => apply1(Gather, [x, indices]);
+
+/** Constant padding: `pads` = [begin per axis…, end per axis…] (ONNX order), non-negative. */
+export const Pad = defineOp<{ pads: number[]; value: number }>({
+  name: 'Pad',
+  inputs: ['x'],
+  inferShape: ([x], { pads }) => {
+    if (pads.length !== 2 * x.rank || pads.some((p) => p < 0 || !Number.isInteger(p)))
+      throw new ShapeError(`Pad: pads must be ${2 * x.rank} non-negative integers for a rank-${x.rank} input, got [${pads.join(', ')}]`);
+    return [{ shape: x.shape.map((d, i) => (d === null ? null : d + pads[i] + pads[i + x.rank])), dtype: x.dtype }];
+  },
+  grad: ({ inputs: [x], dys: [dy], attrs: { pads } }) => [
+    slice(
+      dy!,
+      pads.slice(0, x.rank),
+      x.shape.map((d, i) => (d === null ? null : pads[i] + d)),
+    ),
+  ],
+});
+
+/** x[starts:ends] per axis; a null end means "to the end". Static bounds. */
+export const Slice = defineOp<{ starts: number[]; ends: (number | null)[] }>({
+  name: 'Slice',
+  inputs: ['x'],
+  inferShape: ([x], { starts, ends }) => {
+    if (starts.length !== x.rank || ends.length !== x.rank) throw new ShapeError(`Slice: need a start and an end for each of ${x.rank} axes`);
+    const shape = x.shape.map((d, i) => {
+      const end = ends[i] ?? d;
+      if (end === null) return starts[i] === 0 ? null : null;
+      if (starts[i] < 0 || end < starts[i] || (d !== null && end > d))
+        throw new ShapeError(`Slice: [${starts[i]}:${end}] is out of bounds for axis ${i} of size ${d ?? 'None'}`);
+      return end - starts[i];
+    });
+    return [{ shape, dtype: x.dtype }];
+  },
+  grad: ({ inputs: [x], dys: [dy], attrs: { starts, ends } }) => {
+    if (x.shape.some((d, i) => d === null && (starts[i] !== 0 || ends[i] !== null)))
+      throw new ShapeError('Slice gradient: cannot slice a symbolic axis');
+    const pads = [...starts, ...x.shape.map((d, i) => (d === null ? 0 : d - (ends[i] ?? d)))];
+    return [apply1(Pad, [dy!], { pads, value: 0 })];
+  },
+});
+
+/** Join along one axis (all other dimensions equal). */
+export const Concat = defineOp<{ axis: number }>({
+  name: 'Concat',
+  inputs: ['...xs'],
+  inferShape: (xs, { axis }) => {
+    const first = xs[0];
+    for (const x of xs) {
+      if (x.rank !== first.rank || x.dtype !== first.dtype) throw new ShapeError(`Concat: inputs differ in rank or dtype: ${xs.map((v) => `${fmt(v.shape)} ${v.dtype}`).join(', ')}`);
+      x.shape.forEach((d, i) => {
+        if (i !== axis && d !== null && first.shape[i] !== null && d !== first.shape[i])
+          throw new ShapeError(`A Concatenate layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${xs.map((v) => fmt(v.shape)).join(', ')}], axis=${axis}`);
+      });
+    }
+    const sizes = xs.map((x) => x.shape[axis]);
+    const out = [...first.shape];
+    out[axis] = sizes.some((d) => d === null) ? null : (sizes as number[]).reduce((a, b) => a + b, 0);
+    return [{ shape: out, dtype: first.dtype }];
+  },
+  grad: ({ inputs, dys: [dy], attrs: { axis } }) => {
+    let offset = 0;
+    return inputs.map((x) => {
+      const size = x.shape[axis] as number;
+      const starts = x.shape.map((_, i) => (i === axis ? offset : 0));
+      const ends = x.shape.map((d, i) => (i === axis ? offset + size : d === null ? null : d));
+      offset += size;
+      return slice(dy!, starts, ends);
+    });
+  },
+});
+
+/** Repeat x `repeats[i]` times along each axis (static repeats). */
+export const Tile = defineOp<{ repeats: number[] }>({
+  name: 'Tile',
+  inputs: ['x'],
+  inferShape: ([x], { repeats }) => {
+    if (repeats.length !== x.rank || repeats.some((r) => !Number.isInteger(r) || r < 1)) throw new ShapeError(`Tile: need one positive repeat count per axis of ${fmt(x.shape)}, got [${repeats.join(', ')}]`);
+    return [{ shape: x.shape.map((d, i) => (d === null ? (repeats[i] === 1 ? null : null) : d * repeats[i])), dtype: x.dtype }];
+  },
+  // Each input element appears once per tile: split every tiled axis into [repeat, size] and sum the repeats.
+  grad: ({ inputs: [x], dys: [dy], attrs: { repeats } }) => {
+    const split: number[] = [];
+    const sumAxes: number[] = [];
+    x.shape.forEach((d, i) => {
+      if (repeats[i] === 1) split.push(d === null ? 0 : d);
+      else {
+        sumAxes.push(split.length);
+        split.push(repeats[i], d as number);
+      }
+    });
+    if (!sumAxes.length) return [dy!];
+    // 0 (copy) only works where the axis position is unchanged; a symbolic axis is only allowed before the first split.
+    return [reshapeLike(sumOver(reshape(dy!, split), sumAxes), x)];
+  },
+});
+
+let sumOverImpl: ((x: Value, axes: number[]) => Value) | null = null;
+export function registerSumOver(fn: (x: Value, axes: number[]) => Value): void {
+  sumOverImpl = fn;
+}
+const sumOver = (x: Value, axes: number[]) => sumOverImpl!(x, axes);
+
+export const pad = (x: Value, pads: number[], value = 0) => apply1(Pad, [x], { pads, value });
+export const slice = (x: Value, starts: number[], ends: (number | null)[]): Value => apply1(Slice, [x], { starts, ends });
+export const concat = (xs: Value[], axis: number) => apply1(Concat, xs, { axis: axis < 0 ? axis + xs[0].rank : axis });
+export const tile = (x: Value, repeats: number[]) => apply1(Tile, [x], { repeats });
 export const reshape = (x: Value, shape: number[]) => apply1(Reshape, [x], { shape });
 export const reshapeLike = (x: Value, ref: Value): Value => (sameStaticShape(x.shape, ref.shape) ? x : apply1(ReshapeLike, [x, ref]));
 export const expandLike = (x: Value, ref: Value) => apply1(ExpandLike, [x, ref]);

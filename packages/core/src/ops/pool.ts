@@ -1,0 +1,99 @@
+import type { OpDef, Value } from '../ir/graph.js';
+import { ShapeError } from '../errors.js';
+import { apply1, defineOp, fmt } from './registry.js';
+import { mul } from './elementwise.js';
+import { argMax } from './reduce.js';
+import { oneHot } from './nn.js';
+import { reshape, transpose } from './shape.js';
+import { convOutputSize, convPads } from './conv.js';
+
+/** Pooling over [N, H, W, C]: window, strides, explicit pads [top, left, bottom, right]. */
+export type PoolAttrs = {
+  kernel: [number, number];
+  strides: [number, number];
+  pads: [number, number, number, number];
+};
+
+function pooledShape(op: string, x: Value, a: PoolAttrs): (number | null)[] {
+  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${fmt(x.shape)}`);
+  const [n, h, w, c] = x.shape;
+  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got ${fmt(x.shape)}`);
+  const ho = convOutputSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]);
+  const wo = convOutputSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]);
+  if (ho < 1 || wo < 1) throw new ShapeError(`${op}: the ${a.kernel.join('×')} pool window does not fit the ${h}×${w} input (output would be ${ho}×${wo})`);
+  return [n, ho, wo, c];
+}
+
+/** A window tiling: stride = window, no padding, sizes divisible. Pool gradients then need no scatter. */
+export function isTiling(x: Value, a: PoolAttrs): boolean {
+  return (
+    a.kernel[0] === a.strides[0] && a.kernel[1] === a.strides[1] && a.pads.every((p) => p === 0) &&
+    (x.shape[1] as number) % a.kernel[0] === 0 && (x.shape[2] as number) % a.kernel[1] === 0
+  );
+}
+
+/** [N, H, W, C] → [N, H/kh, W/kw, C, kh*kw]: each window's values on the last axis. */
+function windows(x: Value, [kh, kw]: [number, number]): Value {
+  const [, h, w, c] = x.shape as number[];
+  const split = reshape(x, [0, h / kh, kh, w / kw, kw, c]);
+  return reshape(transpose(split, [0, 1, 3, 5, 2, 4]), [0, h / kh, w / kw, c, kh * kw]);
+}
+/** The inverse of `windows`. */
+function unwindows(v: Value, [kh, kw]: [number, number], like: Value): Value {
+  const [, h, w, c] = like.shape as number[];
+  const split = reshape(v, [0, h / kh, w / kw, c, kh, kw]);
+  return reshape(transpose(split, [0, 1, 4, 2, 5, 3]), [0, h, w, c]);
+}
+
+export const MaxPool = defineOp<PoolAttrs>({
+  name: 'MaxPool',
+  inputs: ['x'],
+  inferShape: ([x], a) => [{ shape: pooledShape('MaxPool', x, a), dtype: x.dtype }],
+  grad: ({ inputs: [x], dys: [dy], attrs }) => {
+    if (!isTiling(x, attrs)) return [apply1(MaxPoolGrad, [x, dy!], attrs)];
+    // Tiling windows: route dy to the first maximum of each window (as TF does), with plain ops.
+    const k = attrs.kernel[0] * attrs.kernel[1];
+    const first = oneHot(argMax(windows(x, attrs.kernel), -1), k);
+    const dyw = reshape(dy!, [0, (x.shape[1] as number) / attrs.kernel[0], (x.shape[2] as number) / attrs.kernel[1], x.shape[3] as number, 1]);
+    return [unwindows(mul(first, dyw), attrs.kernel, x)];
+  },
+});
+
+/** dx of a max pool with overlapping or padded windows: each dy goes to its window's (first) maximum. */
+export const MaxPoolGrad = defineOp<PoolAttrs>({
+  name: 'MaxPoolGrad',
+  inputs: ['x', 'dy'],
+  inferShape: ([x]) => [{ shape: x.shape, dtype: x.dtype }],
+});
+
+/** Average over each window, padding excluded from the count (Keras/TF 'same' semantics). */
+export const AvgPool: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
+  name: 'AvgPool',
+  inputs: ['x'],
+  inferShape: ([x], a) => [{ shape: pooledShape('AvgPool', x, a), dtype: x.dtype }],
+  grad: ({ inputs: [x], dys: [dy], attrs }) => [apply1(AvgPoolGrad, [dy!, x], attrs)],
+});
+
+/** dx of AvgPool: each dy spread evenly over the valid cells of its window. `like` gives dx's shape. */
+export const AvgPoolGrad: OpDef<PoolAttrs> = defineOp<PoolAttrs>({
+  name: 'AvgPoolGrad',
+  inputs: ['dy', 'like'],
+  inferShape: ([dy, like]) => [{ shape: like.shape, dtype: dy.dtype }],
+  grad: ({ dys: [g], attrs }) => [apply1(AvgPool, [g!], attrs), null],
+});
+
+export interface Pool2dOptions {
+  poolSize?: [number, number];
+  strides?: [number, number] | null;
+  padding?: 'same' | 'valid';
+}
+function poolAttrs(x: Value, o: Pool2dOptions, op: string): PoolAttrs {
+  const kernel = o.poolSize ?? [2, 2];
+  const strides = o.strides ?? kernel;
+  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${fmt(x.shape)}`);
+  const pads = convPads(o.padding ?? 'valid', [x.shape[1] as number, x.shape[2] as number], kernel, strides);
+  return { kernel, strides, pads };
+}
+export const maxPool2d = (x: Value, o: Pool2dOptions = {}) => apply1(MaxPool, [x], poolAttrs(x, o, 'MaxPool'));
+export const avgPool2d = (x: Value, o: Pool2dOptions = {}) => apply1(AvgPool, [x], poolAttrs(x, o, 'AvgPool'));
+
