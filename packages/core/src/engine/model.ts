@@ -93,15 +93,16 @@ export class Model extends Layer {
       if (n.inputs.length === 0 && !this.inputs.includes(n.outputs[0]))
         throw new ConfigError(`Model outputs depend on ${n.outputs[0]}, which is not among the model inputs`);
     this.nodes = order;
+    this.layerOrder = kerasLayerOrder(this.outputs, order);
     this.built = true;
     this.executables.clear();
   }
 
-  /** Layers in Keras' order (each once). */
+  private layerOrder: Layer[] = [];
+
+  /** Layers in Keras' order: by depth from the inputs, ties in Keras' traversal order from the outputs. */
   get layers(): Layer[] {
-    const out: Layer[] = [];
-    for (const n of this.nodes) if (!out.includes(n.layer)) out.push(n.layer);
-    return out;
+    return [...this.layerOrder];
   }
 
   getLayer(nameOrIndex: string | number): Layer {
@@ -314,6 +315,36 @@ export class Model extends Layer {
   get outputShape(): SymShape | SymShape[] {
     return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
   }
+}
+
+/**
+ * Keras' functional layer order (keras/src/ops/function.py map_graph): each layer call gets a
+ * depth (0 at the outputs, one more than its deepest consumer); layers are listed deepest
+ * first, and layers of equal depth in the order a depth-first walk from the outputs first met them.
+ */
+function kerasLayerOrder(outputs: SymbolicTensor[], nodes: LayerNode[]): Layer[] {
+  const firstSeen = new Map<Layer, number>();
+  const finished: LayerNode[] = [];
+  const done = new Set<LayerNode>();
+  const walk = (t: SymbolicTensor) => {
+    const node = t.node;
+    if (done.has(node)) return;
+    if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, firstSeen.size);
+    node.inputs.forEach(walk);
+    done.add(node);
+    finished.push(node);
+  };
+  outputs.forEach(walk);
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of [...finished].reverse()) {
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const parent of node.inputs.map((t) => t.node)) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
+  }
+  const layers = unique(nodes.map((n) => n.layer));
+  return layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
 }
 
 function unique<T>(xs: T[]): T[] {

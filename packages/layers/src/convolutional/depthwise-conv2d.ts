@@ -1,0 +1,60 @@
+import {
+  ConfigError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
+  type InitializerIdentifier, type L1L2, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+} from '@layerwise/core';
+import { BaseConv2D, type ConvArgs } from './base-conv.js';
+
+export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'kernelInitializer' | 'kernelRegularizer'> {
+  depthMultiplier?: number;
+  depthwiseInitializer?: InitializerIdentifier;
+  depthwiseRegularizer?: RegularizerIdentifier;
+}
+
+/** Keras' DepthwiseConv2D: one filter set per input channel; kernel [kh, kw, in, depthMultiplier]. */
+export class DepthwiseConv2D extends BaseConv2D {
+  static override className = 'DepthwiseConv2D';
+  readonly depthMultiplier: number;
+  private depthwiseInitializer: InitializerIdentifier;
+  private depthwiseRegularizer: L1L2 | null;
+  depthwiseKernel!: Variable;
+
+  constructor(kernelSize: number | [number, number], args: DepthwiseConv2DArgs = {}) {
+    super(kernelSize, args);
+    this.depthMultiplier = args.depthMultiplier ?? 1;
+    if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1)
+      throw new ConfigError(`DepthwiseConv2D '${this.name}': depthMultiplier must be a positive integer, got ${this.depthMultiplier}`);
+    this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorot_uniform', 'depthwiseInitializer');
+    this.depthwiseRegularizer = getRegularizer(args.depthwiseRegularizer, 'depthwiseRegularizer');
+  }
+
+  override build(shape: SymShape): void {
+    const c = this.channelsOf(shape);
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], { initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer });
+    this.addBias(c * this.depthMultiplier);
+  }
+
+  protected convolve(x: Value, ctx: TraceContext): Value {
+    return depthwise(x, ctx.read(this.depthwiseKernel), this);
+  }
+
+  override getConfig() {
+    const { kernelInitializer: _k, kernelRegularizer: _r, ...base } = super.getConfig();
+    return {
+      ...base,
+      depthMultiplier: this.depthMultiplier,
+      depthwiseInitializer: serializeInitializer(getInitializer(this.depthwiseInitializer)),
+      depthwiseRegularizer: serializeRegularizer(this.depthwiseRegularizer),
+    };
+  }
+  static fromConfig(config: Record<string, any>): DepthwiseConv2D {
+    const { kernelSize, ...rest } = argsFromConfig(config);
+    return new DepthwiseConv2D(kernelSize, rest);
+  }
+}
+registerLayer(DepthwiseConv2D, '@layerwise/layers');
+
+/** A depthwise conv as a grouped conv: Keras' [kh, kw, C, m] kernel is [kh, kw, 1, C·m] with C groups. */
+export function depthwise(x: Value, kernel: Value, conv: Pick<BaseConv2D, 'strides' | 'padding' | 'dilationRate'>): Value {
+  const [kh, kw, c, m] = kernel.shape as number[];
+  return ops.conv2d(x, ops.reshape(kernel, [kh, kw, 1, c * m]), { strides: conv.strides, padding: conv.padding, dilations: conv.dilationRate, groups: c });
+}

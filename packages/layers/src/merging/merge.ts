@@ -1,0 +1,108 @@
+import { ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
+import { fmtShape } from '../utils.js';
+
+/** Keras' elementwise merge layers: a list of same-shaped tensors in, one out. */
+abstract class Merge extends Layer {
+  protected minInputs = 2;
+  protected maxInputs = Infinity;
+  protected abstract combine(inputs: Value[]): Value;
+
+  protected override validateInput(shapes: SymShape | SymShape[]): void {
+    const list = (Array.isArray(shapes[0]) ? shapes : [shapes]) as SymShape[];
+    if (list.length < this.minInputs || list.length > this.maxInputs)
+      throw new ShapeError(
+        `Layer '${this.name}' (${this.className}) should be called on ${this.maxInputs === this.minInputs ? `exactly ${this.minInputs}` : `at least ${this.minInputs}`} inputs; received ${list.length} input(s)`,
+      );
+    const [first, ...rest] = list;
+    for (const s of rest)
+      if (s.length !== first.length || s.some((d, i) => i > 0 && d !== null && first[i] !== null && d !== first[i] && d !== 1 && first[i] !== 1))
+        throw new ShapeError(`Layer '${this.name}' (${this.className}): inputs must have the same shape; received shapes ${list.map(fmtShape).join(', ')}`);
+  }
+  call(inputs: Value | Value[], _ctx: TraceContext): Value {
+    return this.combine(Array.isArray(inputs) ? inputs : [inputs]);
+  }
+}
+
+const fold = (f: (a: Value, b: Value) => Value) => (xs: Value[]) => xs.slice(1).reduce(f, xs[0]);
+
+export class Add extends Merge {
+  static override className = 'Add';
+  protected combine = fold(ops.add);
+  static fromConfig(c: Record<string, any>) {
+    return new Add(argsFromConfig(c));
+  }
+}
+export class Subtract extends Merge {
+  static override className = 'Subtract';
+  protected override maxInputs = 2;
+  protected combine = ([a, b]: Value[]) => ops.sub(a, b);
+  static fromConfig(c: Record<string, any>) {
+    return new Subtract(argsFromConfig(c));
+  }
+}
+export class Multiply extends Merge {
+  static override className = 'Multiply';
+  protected combine = fold(ops.mul);
+  static fromConfig(c: Record<string, any>) {
+    return new Multiply(argsFromConfig(c));
+  }
+}
+export class Average extends Merge {
+  static override className = 'Average';
+  protected combine = (xs: Value[]) => ops.mul(fold(ops.add)(xs), ops.scalar(1 / xs.length));
+  static fromConfig(c: Record<string, any>) {
+    return new Average(argsFromConfig(c));
+  }
+}
+export class Maximum extends Merge {
+  static override className = 'Maximum';
+  protected combine = fold(ops.maximum);
+  static fromConfig(c: Record<string, any>) {
+    return new Maximum(argsFromConfig(c));
+  }
+}
+export class Minimum extends Merge {
+  static override className = 'Minimum';
+  protected combine = fold(ops.minimum);
+  static fromConfig(c: Record<string, any>) {
+    return new Minimum(argsFromConfig(c));
+  }
+}
+
+export interface ConcatenateArgs extends LayerArgs {
+  axis?: number;
+}
+/** Keras' Concatenate: join along `axis` (default -1); axis 1 of an NHWC tensor joins rows, as the tutorial's inception block does. */
+export class Concatenate extends Layer {
+  static override className = 'Concatenate';
+  readonly axis: number;
+  constructor(args: ConcatenateArgs = {}) {
+    super(args);
+    this.axis = args.axis ?? -1;
+    if (!Number.isInteger(this.axis)) throw new ConfigError(`Concatenate '${this.name}': axis must be an integer, got ${args.axis}`);
+  }
+  protected override validateInput(shapes: SymShape | SymShape[]): void {
+    const list = (Array.isArray(shapes[0]) ? shapes : [shapes]) as SymShape[];
+    if (list.length < 2) throw new ShapeError(`Layer '${this.name}' (Concatenate) should be called on a list of at least 2 inputs; received ${list.length}`);
+    const rank = list[0].length;
+    const axis = this.axis < 0 ? this.axis + rank : this.axis;
+    if (axis < 1 || axis >= rank) throw new ShapeError(`Layer '${this.name}' (Concatenate): axis ${this.axis} is out of range for inputs of rank ${rank}`);
+    for (const s of list)
+      if (s.length !== rank || s.some((d, i) => i !== axis && i > 0 && d !== null && list[0][i] !== null && d !== list[0][i]))
+        throw new ShapeError(
+          `Layer '${this.name}' (Concatenate) requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${list.map(fmtShape).join(', ')}], axis=${this.axis}`,
+        );
+  }
+  call(inputs: Value | Value[], _ctx: TraceContext): Value {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    return ops.concat(list, this.axis);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), axis: this.axis };
+  }
+  static fromConfig(c: Record<string, any>) {
+    return new Concatenate(argsFromConfig(c));
+  }
+}
+
+for (const cls of [Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate]) registerLayer(cls, '@layerwise/layers');

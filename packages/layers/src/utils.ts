@@ -1,0 +1,43 @@
+import { ConfigError, ShapeError, ops, type SymShape, type Value } from '@layerwise/core';
+
+/** Keras' normalize_tuple: 3 → [3, 3]; [3, 2] stays; anything else is an error naming the argument. */
+export function normalizeTuple(value: number | number[], n: number, argName: string, where: string): number[] {
+  const list = typeof value === 'number' ? Array.from({ length: n }, () => value) : value;
+  if (!Array.isArray(list) || list.length !== n || list.some((v) => !Number.isInteger(v) || v < 1))
+    throw new ConfigError(`${where}: '${argName}' must be an integer or a list of ${n} positive integers, got ${JSON.stringify(value)}`);
+  return [...list];
+}
+
+export type Padding = 'valid' | 'same';
+export function checkPadding(padding: string | undefined, where: string): Padding {
+  const p = (padding ?? 'valid').toLowerCase();
+  if (p !== 'valid' && p !== 'same') throw new ConfigError(`${where}: 'padding' must be 'valid' or 'same', got '${padding}'`);
+  return p;
+}
+
+export type DataFormat = 'channels_last' | 'channels_first';
+export function checkDataFormat(f: string | undefined, where: string): DataFormat {
+  const v = f ?? 'channels_last';
+  if (v !== 'channels_last' && v !== 'channels_first') throw new ConfigError(`${where}: 'dataFormat' must be 'channels_last' or 'channels_first', got '${f}'`);
+  return v;
+}
+
+export const fmtShape = (s: SymShape) => `(${s.map((d) => d ?? 'None').join(', ')})`;
+
+/** Rank check every image layer does at build time. */
+export function expectRank(shape: SymShape, rank: number, where: string, what = 'inputs'): void {
+  if (shape.length !== rank)
+    throw new ShapeError(`${where} expects ${what} of rank ${rank}${rank === 4 ? ' (batch, height, width, channels)' : ''}; got shape ${fmtShape(shape)}`);
+}
+
+/** channels_first in, channels_last inside (the IR's layout), and back. */
+export function toChannelsLast(x: Value, f: DataFormat): Value {
+  return f === 'channels_first' ? ops.transpose(x, [0, 2, 3, 1]) : x;
+}
+export function fromChannelsLast(x: Value, f: DataFormat): Value {
+  return f === 'channels_first' ? ops.transpose(x, [0, 3, 1, 2]) : x;
+}
+/** [N, C, H, W] → [N, H, W, C] for shape bookkeeping. */
+export function channelsLastShape(s: SymShape, f: DataFormat): SymShape {
+  return f === 'channels_first' ? [s[0], s[2], s[3], s[1]] : s;
+}
