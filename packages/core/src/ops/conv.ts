@@ -120,8 +120,8 @@ export function conv2dTranspose(x: Value, kernel: Value, o: { strides?: [number,
   const [h, w] = spatial(x, 'Conv2DTranspose');
   const [kh, kw] = [kernel.shape[0] as number, kernel.shape[1] as number];
   const op = o.outputPadding ?? [0, 0];
-  const size = (n: number, k: number, s: number, d: number, p: number) =>
-    o.padding === 'same' ? n * s + p : (n - 1) * s + (k - 1) * d + 1 + p;
+  // Keras: 'same' gives size·stride (output padding does not change it); 'valid' the full (size−1)·stride + k, plus output padding.
+  const size = (n: number, k: number, s: number, d: number, p: number) => (o.padding === 'same' ? n * s : (n - 1) * s + (k - 1) * d + 1 + p);
   const out: [number, number] = [size(h, kh, strides[0], dilations[0], op[0]), size(w, kw, strides[1], dilations[1], op[1])];
   const pads = convPads(o.padding ?? 'valid', out, [kh, kw], strides, dilations);
   return apply1(ConvBackpropInput, [x, kernel], { strides, dilations, pads, groups: 1, inputSize: out });

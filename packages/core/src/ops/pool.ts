@@ -1,10 +1,6 @@
 import type { OpDef, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { apply1, defineOp, fmt } from './registry.js';
-import { mul } from './elementwise.js';
-import { argMax } from './reduce.js';
-import { oneHot } from './nn.js';
-import { reshape, transpose } from './shape.js';
 import { convOutputSize, convPads } from './conv.js';
 
 /** Pooling over [N, H, W, C]: window, strides, explicit pads [top, left, bottom, right]. */
@@ -32,34 +28,18 @@ export function isTiling(x: Value, a: PoolAttrs): boolean {
   );
 }
 
-/** [N, H, W, C] → [N, H/kh, W/kw, C, kh*kw]: each window's values on the last axis. */
-function windows(x: Value, [kh, kw]: [number, number]): Value {
-  const [, h, w, c] = x.shape as number[];
-  const split = reshape(x, [0, h / kh, kh, w / kw, kw, c]);
-  return reshape(transpose(split, [0, 1, 3, 5, 2, 4]), [0, h / kh, w / kw, c, kh * kw]);
-}
-/** The inverse of `windows`. */
-function unwindows(v: Value, [kh, kw]: [number, number], like: Value): Value {
-  const [, h, w, c] = like.shape as number[];
-  const split = reshape(v, [0, h / kh, w / kw, c, kh, kw]);
-  return reshape(transpose(split, [0, 1, 4, 2, 5, 3]), [0, h, w, c]);
-}
-
 export const MaxPool = defineOp<PoolAttrs>({
   name: 'MaxPool',
   inputs: ['x'],
   inferShape: ([x], a) => [{ shape: pooledShape('MaxPool', x, a), dtype: x.dtype }],
-  grad: ({ inputs: [x], dys: [dy], attrs }) => {
-    if (!isTiling(x, attrs)) return [apply1(MaxPoolGrad, [x, dy!], attrs)];
-    // Tiling windows: route dy to the first maximum of each window (as TF does), with plain ops.
-    const k = attrs.kernel[0] * attrs.kernel[1];
-    const first = oneHot(argMax(windows(x, attrs.kernel), -1), k);
-    const dyw = reshape(dy!, [0, (x.shape[1] as number) / attrs.kernel[0], (x.shape[2] as number) / attrs.kernel[1], x.shape[3] as number, 1]);
-    return [unwindows(mul(first, dyw), attrs.kernel, x)];
-  },
+  grad: ({ inputs: [x], dys: [dy], attrs }) => [apply1(MaxPoolGrad, [x, dy!], attrs)],
 });
 
-/** dx of a max pool with overlapping or padded windows: each dy goes to its window's (first) maximum. */
+/**
+ * dx of a max pool: each dy goes to its window's first maximum (as TF routes it). Backends lower
+ * it as fits their kernels — e.g. a block rearrangement when windows tile the input (isTiling),
+ * a scatter of the argmax positions otherwise.
+ */
 export const MaxPoolGrad = defineOp<PoolAttrs>({
   name: 'MaxPoolGrad',
   inputs: ['x', 'dy'],

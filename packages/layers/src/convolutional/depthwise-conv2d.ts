@@ -29,7 +29,8 @@ export class DepthwiseConv2D extends BaseConv2D {
 
   override build(shape: SymShape): void {
     const c = this.channelsOf(shape);
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], { initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer });
+    // Keras 3 names this weight 'kernel' (only SeparableConv2D says depthwise_kernel).
+    this.depthwiseKernel = this.addWeight('kernel', [...this.kernelSize, c, this.depthMultiplier], { initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer });
     this.addBias(c * this.depthMultiplier);
   }
 

@@ -1,13 +1,24 @@
-import { Layer, ShapeError, argsFromConfig, ops, registerLayer, type SymShape, type TraceContext, type Value } from '@layerwise/core';
+import { Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' Flatten: keeps the batch axis, merges all others (channels_last order). */
 export class Flatten extends Layer {
   static override className = 'Flatten';
+  readonly dataFormat: 'channels_last' | 'channels_first';
+  constructor(args: LayerArgs & { dataFormat?: 'channels_last' | 'channels_first' } = {}) {
+    super(args);
+    this.dataFormat = args.dataFormat ?? 'channels_last';
+  }
   protected override validateInput(shape: SymShape): void {
     if (shape.length < 1) throw new ShapeError(`Layer '${this.name}' (Flatten) needs inputs with a batch axis; got a scalar`);
   }
   call(inputs: Value, _ctx: TraceContext): Value {
-    return inputs.rank === 1 ? ops.reshape(inputs, [0, 1]) : ops.flatten(inputs);
+    if (inputs.rank === 1) return ops.reshape(inputs, [0, 1]);
+    // channels_first data is flattened in channels_last order, as Keras does.
+    const x = this.dataFormat === 'channels_first' && inputs.rank > 2 ? ops.transpose(inputs, [0, ...Array.from({ length: inputs.rank - 2 }, (_, i) => i + 2), 1]) : inputs;
+    return ops.flatten(x);
+  }
+  override getConfig() {
+    return { ...super.getConfig(), dataFormat: this.dataFormat };
   }
   static fromConfig(config: Record<string, any>): Flatten {
     return new Flatten(argsFromConfig(config));
