@@ -1,9 +1,12 @@
 /**
- * The `layerwise` command: the Keras tutorial's chapter 1 programs, one subcommand each.
+ * The `layerwise` command: the Keras tutorial's programs, one subcommand each.
  *
  *   layerwise mlp [--epochs 10] …        section 1.1
  *   layerwise overfit [--epochs 100] …   sections 1.3–1.5
  *   layerwise batchnorm [--compare] …    section 1.6
+ *   layerwise cnn [--epochs 5] …         section 2.1
+ *   layerwise inception-block …          section 4.3
+ *   layerwise shortcut …                 section 4.3
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -16,10 +19,12 @@ import { DATASETS, type DatasetName } from './data.js';
 import { mlp, OPTIMIZERS } from './commands/mlp.js';
 import { overfit } from './commands/overfit.js';
 import { batchnorm } from './commands/batchnorm.js';
+import { cnn, type CnnProgram } from './commands/cnn.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
 export { batchnorm, buildBatchnorm } from './commands/batchnorm.js';
+export { cnn, buildCnn, buildInceptionBlock, buildShortcut } from './commands/cnn.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
 
@@ -123,7 +128,30 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: (v, io) =>
       batchnorm({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), compare: v.compare === true, limit: int(v, 'limit', 1) }, io),
   },
+  cnn: cnnCommand('cnn', '2.1', 5, 'the convolutional network: Conv2D 32 3x3 relu, MaxPooling2D, Flatten, Dense 10 softmax', 'Trains the tutorial\'s CNN (Adagrad, batch 64, 5 epochs) on 28x28x1 images and prints "test acc :  <value>".'),
+  'inception-block': cnnCommand('inception-block', '4.3', 10, 'an inception block with the functional API: three towers, Concatenate(axis=1)', 'Builds the tutorial\'s inception block (Concatenate(axis=1) of three (None, 13, 13, 64) towers gives (None, 39, 13, 64)),\ntrains it with RMSprop and prints the test accuracy.'),
+  shortcut: cnnCommand('shortcut', '4.3', 10, 'a shortcut connection with the functional API: x + Conv2D(x)', 'Builds the tutorial\'s shortcut connection (Add), trains it with RMSprop and prints the test accuracy.'),
 };
+
+function cnnCommand(program: CnnProgram, section: string, epochs: number, summary: string, description: string): CommandSpec {
+  return {
+    summary,
+    section,
+    description,
+    options: {
+      ...DATA_OPTIONS,
+      epochs: opt.epochs(epochs),
+      'batch-size': { type: 'string', arg: 'N', help: `samples per gradient step (default ${program === 'cnn' ? 64 : 32})` },
+      optimizer: { type: 'string', arg: 'NAME', help: `${OPTIMIZERS.join(', ')} (default ${program === 'cnn' ? 'adagrad' : 'rmsprop'}, as the tutorial)` },
+      validation: { type: 'boolean', help: 'validation_data=(x_test, y_test): val_loss and val_accuracy every epoch' },
+      limit: opt.limit,
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) =>
+      cnn(program, { ...common(v), epochs: int(v, 'epochs', 1) ?? epochs, batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1) }, io),
+  };
+}
 
 /** A mistake in the command line: reported with a pointer to --help, exit code 2. */
 class UsageError extends Error {}
@@ -170,7 +198,7 @@ function version(): string {
 export function mainHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    'layerwise: the Keras tutorial\'s chapter 1 programs, on Layerwise',
+    'layerwise: the Keras tutorial\'s programs, on Layerwise',
     '',
     'Usage: layerwise <command> [options]',
     '',

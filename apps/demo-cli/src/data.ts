@@ -25,6 +25,8 @@ export interface DataOptions {
   offline?: boolean;
   /** Passed on to loadData (cacheDir, download, searchDirs …); mostly for tests. */
   load?: LoadDataOptions;
+  /** 'flat' (default): [n, 784] for Dense networks; 'image': [n, 28, 28, 1] for CNNs (chapter 2). */
+  layout?: 'flat' | 'image';
 }
 
 export interface Chapter1Data {
@@ -65,9 +67,10 @@ export async function loadChapter1Data(options: DataOptions = {}): Promise<Chapt
   if (options.trainSamples !== undefined) [xTrain, yTrain] = [xTrain.slice(0, options.trainSamples), yTrain.slice(0, options.trainSamples)];
   if (options.testSamples !== undefined) [xTest, yTest] = [xTest.slice(0, options.testSamples), yTest.slice(0, options.testSamples)];
 
-  // 28x28 => 784
-  xTrain = xTrain.reshape(xTrain.shape[0], 784);
-  xTest = xTest.reshape(xTest.shape[0], 784);
+  // 28x28 => 784 (chapter 1), or 28x28 => 28x28x1 (chapter 2: x_train.reshape(60000, 28, 28, 1))
+  const sample = options.layout === 'image' ? [28, 28, 1] : [784];
+  xTrain = xTrain.reshape(xTrain.shape[0], ...sample);
+  xTest = xTest.reshape(xTest.shape[0], ...sample);
 
   // one-hot ex: 3 => [0,0,0,1,0,0,0,0,0,0]
   yTrain = toCategorical(yTrain, 10);

@@ -96,6 +96,14 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
     expect(score).toHaveLength(2);
   });
 
+  it.each(['cnn', 'inception-block', 'shortcut'])('%s --limit 300 --epochs 1 trains the chapter 2 / 4.3 network and prints the test accuracy', async (cmd) => {
+    const io = capture();
+    expect(await main([cmd, '--limit', '300', '--epochs', '1', '--seed', '3', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
+    expect(io.out()).toContain('using 300 train / 300 test samples');
+    if (cmd === 'inception-block') expect(io.out()).toContain('Concatenate: (None, 13, 13, 64), (None, 13, 13, 64), (None, 13, 13, 64) → (None, 39, 13, 64)');
+    expectAccuracy(io.out());
+  });
+
   it('mlp --limit 2000 --epochs 1 prints where the data came from and the test accuracy', async () => {
     const io = capture();
     expect(await main(['mlp', '--limit', '2000', '--epochs', '1', '--seed', '7', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);

@@ -16,7 +16,7 @@
  *   score = model.evaluate(x_test, y_test, verbose=0)
  *   print("test acc : ", score[1])
  */
-import { Sequential, type History, type Optimizer } from '@layerwise/core';
+import { Sequential, type History, type Model, type Optimizer } from '@layerwise/core';
 import { Activation, Dense } from '@layerwise/layers';
 import { describeSource, loadChapter1Data, type Chapter1Data } from '../data.js';
 import { resolveVerbose, say, setup, type CommonOptions, type Io } from '../common.js';
@@ -59,7 +59,7 @@ export function announceData(io: Io, data: Chapter1Data): void {
 }
 
 /** fit, then evaluate on the test data, as the tutorial does. */
-export async function trainAndEvaluate(model: Sequential, data: Chapter1Data, options: MlpOptions, io: Io): Promise<RunResult> {
+export async function trainAndEvaluate(model: Model, data: Chapter1Data, options: MlpOptions, io: Io): Promise<RunResult> {
   const { xTrain, yTrain, xTest, yTest } = data;
   const history = await model.fit(xTrain, yTrain, {
     batchSize: options.batchSize ?? 32,
