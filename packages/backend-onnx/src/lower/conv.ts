@@ -1,6 +1,5 @@
 import { Tensor } from '@layerwise/core';
 import type { LoweringNode, Lowerings, OnnxGraphBuilder } from '../onnx/builder.js';
-import { ONNX_DTYPE } from '../onnx/model.js';
 
 // The IR is channels_last (NHWC, kernels HWIO); ONNX convolutions are NCHW/OIHW. Each lowering
 // transposes at its edges; onnxruntime's transpose optimizer cancels the pairs between layers.
@@ -76,13 +75,8 @@ export const conv: Lowerings = {
     return g.node('Transpose', [cropped], { perm: [2, 3, 0, 1] });
   },
   MaxPool: (n, g) => toNHWC(g, g.node('MaxPool', [toNCHW(g, n.in(0))], poolAttrs(n.attrs))),
-  MaxPoolGrad: (n, g) => {
-    const a = n.attrs;
-    const [, h, w, c] = n.node.inputs[0].shape as number[];
-    const k = a.kernel[0];
-    const tiling = a.kernel[1] === k && a.strides[0] === k && a.strides[1] === k && a.pads.every((p: number) => p === 0) && h % k === 0 && w % k === 0;
-    return tiling ? maxPoolGradTiling(n, g, k, c, h / k, w / k) : maxPoolGradScatter(n, g);
-  },
+  // Overlapping or padded windows (tiling windows get core's plain-op gradient).
+  MaxPoolGrad: (n, g) => maxPoolGradScatter(n, g),
   AvgPool: (n, g) => toNHWC(g, g.node('AveragePool', [toNCHW(g, n.in(0))], { ...poolAttrs(n.attrs), count_include_pad: 0 })),
   // Spread dy / count over each window: a depthwise ConvTranspose with a kernel of ones.
   AvgPoolGrad: (n, g) => {
@@ -103,20 +97,6 @@ export const conv: Lowerings = {
     );
   },
 };
-
-/**
- * Square windows that tile the input: SpaceToDepth puts each window's k·k values on a new axis,
- * ArgMax picks the first maximum (TF's choice), and DepthToSpace puts dy back in place — no
- * scatter and no 6-D transposes.
- */
-function maxPoolGradTiling(n: LoweringNode, g: OnnxGraphBuilder, k: number, c: number, ho: number, wo: number): string {
-  const blocks = g.node('Reshape', [g.node('SpaceToDepth', [toNCHW(g, n.in(0))], { blocksize: k }), g.int64([0, k * k, c, ho, wo])]);
-  const first = g.node('Cast', [g.node('ArgMax', [blocks], { axis: 1, keepdims: 1 })], { to: ONNX_DTYPE.int32 });
-  const positions = g.initializer(Tensor.from(Array.from({ length: k * k }, (_, i) => i), 'int32').reshape([1, k * k, 1, 1, 1]), 'window_positions');
-  const chosen = g.node('Cast', [g.node('Equal', [first, positions])], { to: ONNX_DTYPE.float32 });
-  const routed = g.node('Mul', [chosen, g.node('Unsqueeze', [toNCHW(g, n.in(1)), g.int64([1])])]);
-  return toNHWC(g, g.node('DepthToSpace', [g.node('Reshape', [routed, g.int64([0, k * k * c, ho, wo])])], { blocksize: k, mode: 'DCR' }));
-}
 
 /** Overlapping or padded windows: scatter-add dy to the argmax positions MaxPool records (exact, any window). */
 function maxPoolGradScatter(n: LoweringNode, g: OnnxGraphBuilder): string {

@@ -1,6 +1,8 @@
 import type { OpDef, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, defineOp, fmt } from './registry.js';
+import { apply1, cast, defineOp, fmt, scalar } from './registry.js';
+import { add, equal, mul, sub } from './elementwise.js';
+import { concat, reshape, slice } from './shape.js';
 import { convOutputSize, convPads } from './conv.js';
 
 /** Pooling over [N, H, W, C]: window, strides, explicit pads [top, left, bottom, right]. */
@@ -32,14 +34,38 @@ export const MaxPool = defineOp<PoolAttrs>({
   name: 'MaxPool',
   inputs: ['x'],
   inferShape: ([x], a) => [{ shape: pooledShape('MaxPool', x, a), dtype: x.dtype }],
-  grad: ({ inputs: [x], dys: [dy], attrs }) => [apply1(MaxPoolGrad, [x, dy!], attrs)],
+  grad: ({ inputs: [x], outputs: [y], dys: [dy], attrs }) => [isTiling(x, attrs) ? maxPoolGradTiling(x, y, dy!, attrs.kernel) : apply1(MaxPoolGrad, [x, dy!], attrs)],
 });
 
 /**
- * dx of a max pool: each dy goes to its window's first maximum (as TF routes it). Backends lower
- * it as fits their kernels — e.g. a block rearrangement when windows tile the input (isTiling),
- * a scatter of the argmax positions otherwise.
+ * MaxPool's gradient when the windows tile the input, in plain ops: view x as
+ * [N, h, kh, w, kw, C] (a free reshape), compare each window position with the pooled maximum,
+ * keep only the first match (TF's choice), and put dy there. Only slices, compares and concats
+ * of quarter-size tensors: no scatter and no transposes.
  */
+function maxPoolGradTiling(x: Value, y: Value, dy: Value, [kh, kw]: [number, number]): Value {
+  const [, h, w, c] = x.shape as number[];
+  const [ho, wo] = [h / kh, w / kw];
+  const blocks = reshape(x, [0, ho, kh, wo, kw, c]);
+  const yb = reshape(y, [0, ho, 1, wo, 1, c]);
+  const dyb = reshape(dy, [0, ho, 1, wo, 1, c]);
+  let taken: Value | null = null;
+  const rows: Value[] = [];
+  for (let a = 0; a < kh; a++) {
+    const cols: Value[] = [];
+    for (let b = 0; b < kw; b++) {
+      const cell = slice(blocks, [0, 0, a, 0, b, 0], [null, ho, a + 1, wo, b + 1, c]);
+      const isMax = cast(equal(cell, yb), 'float32');
+      const chosen: Value = taken ? mul(isMax, sub(scalar(1), taken)) : isMax;
+      taken = taken ? add(taken, chosen) : chosen;
+      cols.push(mul(chosen, dyb));
+    }
+    rows.push(cols.length > 1 ? concat(cols, 4) : cols[0]);
+  }
+  return reshape(rows.length > 1 ? concat(rows, 2) : rows[0], [0, h, w, c]);
+}
+
+/** dx of a max pool with overlapping or padded windows: each dy goes to its window's first maximum (as TF routes it). */
 export const MaxPoolGrad = defineOp<PoolAttrs>({
   name: 'MaxPoolGrad',
   inputs: ['x', 'dy'],
