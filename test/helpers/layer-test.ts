@@ -2,6 +2,13 @@ import { expect } from 'vitest';
 import { Sequential, Tensor, Generator, getLayerClass, type Layer, type SymShape } from '@layerwise/core';
 import { layerFromConfig } from '../../packages/core/src/saving/save.js';
 import { BACKENDS } from './backends.js';
+import { maxAbsDiff } from './run.js';
+import ort from 'onnxruntime-node';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const exportDir = mkdtempSync(join(tmpdir(), 'lw-export-'));
 
 export interface LayerTestSpec {
   make: () => Layer;
@@ -13,7 +20,8 @@ export interface LayerTestSpec {
 
 /**
  * The shared layer check (Keras 3's run_layer_test): output shape, weights, config round trip
- * (a layer rebuilt from its config computes the same thing), and a training step on every backend.
+ * (a layer rebuilt from its config computes the same thing), ONNX export matching predict, and a
+ * training step on every backend.
  */
 export async function runLayerTest(spec: LayerTestSpec): Promise<void> {
   const layer = spec.make();
@@ -44,6 +52,18 @@ export async function runLayerTest(spec: LayerTestSpec): Promise<void> {
     const b = await cloneModel.predict(x, { verbose: 0 });
     expect(Array.from(b.data)).toEqual(Array.from(a.data));
     expect(a.shape).toEqual([4, ...(spec.expectedOutputShape as number[]).slice(1)]);
+    // The ONNX export of the model computes what predict computes (checked once: it does not depend on the backend).
+    if (backend !== BACKENDS[0].backend) continue;
+    const file = join(exportDir, `${layer.name}.onnx`);
+    await model.export(file, { format: 'onnx' });
+    const session = await ort.InferenceSession.create(file);
+    const exported = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data as Float32Array, x.shape) }))[session.outputNames[0]];
+    expect(exported.dims).toEqual(a.shape);
+    expect(maxAbsDiff(exported.data as Float32Array, a.data)).toBeLessThanOrEqual(1e-4);
+  }
+  for (const { backend } of BACKENDS) {
+    model.setBackend(backend);
+    const a = await model.predict(x, { verbose: 0 });
     // One training step runs (gradients flow through the layer, state updates apply).
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const h = await model.fit(x, a, { epochs: 1, verbose: 0 });
