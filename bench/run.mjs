@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Sequential, setSeed, toCategorical } from '@layerwise/core';
-import { Activation, Dense } from '@layerwise/layers';
+import { Activation, Conv2D, Dense, Flatten, MaxPooling2D } from '@layerwise/layers';
 import { fashionMnist } from '@layerwise/data';
 
 const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
@@ -48,9 +48,43 @@ async function layerwiseMlp(stepsPerExecution) {
   return { peer: 'layerwise-onnx', steps_per_execution: stepsPerExecution, epoch_seconds: epochSeconds, median_epoch_s: med, step_ms: (med / 1875) * 1000, test_acc: acc, warmup_ms: warmupMs };
 }
 
+/** The tutorial's 2.1 CNN: Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax; Adagrad, batch 64. */
+async function layerwiseCnn(cnnEpochs) {
+  const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData({ verbose: false });
+  const x = xTrain.reshape(60000, 28, 28, 1).astype('float32').div(255);
+  const xt = xTest.reshape(10000, 28, 28, 1).astype('float32').div(255);
+  const y = toCategorical(yTrain, 10);
+  const yt = toCategorical(yTest, 10);
+  setSeed(0);
+  const model = new Sequential();
+  model.add(new Conv2D(32, [3, 3], { inputShape: [28, 28, 1] }));
+  model.add(new Activation('relu'));
+  model.add(new MaxPooling2D({ poolSize: [2, 2] }));
+  model.add(new Flatten());
+  model.add(new Dense(10));
+  model.add(new Activation('softmax'));
+  model.compile({ loss: 'categorical_crossentropy', optimizer: 'adagrad', metrics: ['accuracy'] });
+  await model.executable('train', { x: ['float32'], y: ['float32'] }); // compile outside the timing
+  const epochSeconds = [];
+  let start = 0;
+  const timer = {
+    setModel() {}, setParams() {}, onTrainBegin() {}, onTrainEnd() {}, onTrainBatchBegin() {}, onTrainBatchEnd() {},
+    wantsBatchHooks: false,
+    onEpochBegin() { start = performance.now(); },
+    onEpochEnd() { epochSeconds.push((performance.now() - start) / 1000); },
+  };
+  await model.fit(x, y, { batchSize: 64, epochs: cnnEpochs, verbose: 0, callbacks: [timer] });
+  const [, acc] = await model.evaluate(xt, yt, { verbose: 0 });
+  const med = median(epochSeconds);
+  return { peer: 'layerwise-onnx', epoch_seconds: epochSeconds, median_epoch_s: med, step_ms: (med / 938) * 1000, test_acc: acc };
+}
+
 function peer(script, args) {
+  return peerWith(script, epochs, args);
+}
+function peerWith(script, peerEpochs, args) {
   try {
-    const out = execFileSync(python, [`bench/peers/${script}`, '--epochs', String(epochs), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(python, [`bench/peers/${script}`, '--epochs', String(peerEpochs), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     return JSON.parse(out.trim().split('\n').pop());
   } catch (e) {
     return { error: String(e.message).split('\n')[0] };
@@ -66,13 +100,29 @@ const results = [
   { ...peer('mlp_torch.py', ['--threads', '2']), label: 'pytorch (2 threads)' },
   { ...peer('mlp_keras.py', []), label: 'keras 3 (tensorflow)' },
 ];
-const lw = results[0];
-console.log('| run | s/epoch (median) | ms/step | test acc after timed epochs | Layerwise (default) ÷ this |');
-console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const r of results) {
-  if (r.error) console.log(`| ${r.label} | skipped: ${r.error} | | | |`);
-  else console.log(`| ${r.label} | ${r.median_epoch_s.toFixed(3)} | ${r.step_ms.toFixed(3)} | ${r.test_acc.toFixed(4)} | ${(lw.median_epoch_s / r.median_epoch_s).toFixed(2)}× |`);
+/** A markdown table; ratios are the first row's epoch time over each row's. */
+function table(rows) {
+  const lw = rows[0];
+  console.log('| run | s/epoch (median) | ms/step | test acc | Layerwise ÷ this |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    if (r.error) console.log(`| ${r.label} | skipped: ${r.error} | | | |`);
+    else console.log(`| ${r.label} | ${r.median_epoch_s.toFixed(3)} | ${r.step_ms.toFixed(3)} | ${r.test_acc.toFixed(4)} | ${(lw.median_epoch_s / r.median_epoch_s).toFixed(2)}× |`);
+  }
+}
+table(results);
+
+let cnnResults = [];
+if (process.env.BENCH_CNN !== '0') {
+  const cnnEpochs = Number(process.env.BENCH_CNN_EPOCHS ?? 5);
+  console.log(`\n2.1 CNN (Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax; Adagrad, batch 64) on 60000 Fashion-MNIST samples, ${cnnEpochs} epochs each; test accuracy after them\n`);
+  cnnResults = [
+    { ...(await layerwiseCnn(cnnEpochs)), label: 'layerwise onnx' },
+    { ...peerWith('cnn_torch.py', cnnEpochs, ['--threads', '1']), label: 'pytorch (1 thread)' },
+    { ...peerWith('cnn_torch.py', cnnEpochs, ['--threads', '2']), label: 'pytorch (2 threads)' },
+  ];
+  table(cnnResults);
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults }, null, 2));
 console.log('\nwritten: bench/results/latest.json');
