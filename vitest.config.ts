@@ -14,6 +14,7 @@ export default defineConfig({
       '@layerwise/applications': src('packages/applications'),
       '@layerwise/backend-onnx': src('packages/backend-onnx'),
       '@layerwise/backend-tfjs': src('packages/backend-tfjs'),
+      '@layerwise/plot': src('packages/plot'),
     },
   },
   test: {

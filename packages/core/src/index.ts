@@ -23,3 +23,4 @@ export * from './engine/batches.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './engine/loop.js';
 export { atomicWrite } from './saving/container.js';
 export * from './callbacks/callbacks.js';
+export { summarize, printSummary, kerasLayers, type SummaryOptions } from './engine/summary.js';

@@ -29,10 +29,12 @@ export function uniqueName(base: string): string {
 export function clearSession(): void {
   nameCounts.clear();
 }
+/** Keras' to_snake_case (keras/src/utils/naming.py): Conv2D → conv2d, MaxPooling2D → max_pooling2d. */
 export function toSnakeCase(name: string): string {
   return name
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
-    .replace(/([a-z\d])([A-Z])/g, '$1_$2')
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
 

@@ -15,6 +15,7 @@ import type { Variable } from './variable.js';
 import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
 import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
 import { isBatchSource, type BatchSource } from './batches.js';
+import { printSummary, type SummaryOptions } from './summary.js';
 
 export interface CompileArgs {
   optimizer?: string | Optimizer;
@@ -99,6 +100,16 @@ export class Model extends Layer {
   }
 
   private layerOrder: Layer[] = [];
+
+  /** Layer calls in execution order (summary and plots use only these). */
+  get layerNodes(): LayerNode[] {
+    return this.nodes;
+  }
+
+  /** Keras' model.summary(): prints the table (through `printFn` when given), returns nothing. */
+  summary(options: SummaryOptions = {}): void {
+    printSummary(this, options);
+  }
 
   /** Layers in Keras' order: by depth from the inputs, ties in Keras' traversal order from the outputs. */
   get layers(): Layer[] {
