@@ -1,2 +1,87 @@
-// Not built yet: see README.md for what this package will hold.
-export {};
+import * as tf from '@tensorflow/tfjs-core';
+import type { Backend, CompileOptions, Graph, Tensor } from '@layerwise/core';
+import { lowerings, maskLowerings, registerLowering } from './lower/index.js';
+import { buildPlan, TfjsExecutable } from './runtime/executable.js';
+import { activateKernels, isActive, KERNELS, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsName } from './runtime/kernels.js';
+import { TF_DTYPE, TfjsValue } from './runtime/values.js';
+
+export { lowerings, registerLowering, TfjsExecutable, TfjsValue, TF_DTYPE, KERNELS };
+export type { Kernel, Lowering, Lowerings, LoweringNode } from './lower/types.js';
+export { composite } from './lower/util.js';
+export type { Kernels, KernelsName };
+
+export interface TfjsBackendOptions {
+  /**
+   * Which TensorFlow.js kernels run the graphs. Default: `LAYERWISE_TFJS_KERNELS`, else 'auto':
+   * @tensorflow/tfjs-node if it is installed and loads, else wasm, else cpu.
+   */
+  kernels?: KernelsName | 'auto';
+  /** Print which kernels were chosen, once, at the first compile (stderr). Default true. */
+  report?: boolean;
+}
+
+const reported = new Set<string>();
+
+/**
+ * The TensorFlow.js backend: every IR op lowered to tfjs kernel calls through
+ * @tensorflow/tfjs-core, on tfjs-node, wasm or cpu kernels. No tfjs gradient kernels are used:
+ * gradients are IR ops core's autodiff wrote, lowered like any other op.
+ */
+export class TfjsBackend implements Backend {
+  readonly name: string = 'tfjs';
+  private choice: KernelsName | 'auto' | null;
+  private selected: Promise<Kernels> | null = null;
+  private resolved: Kernels | null = null;
+
+  constructor(private options: TfjsBackendOptions = {}) {
+    // A bad option fails here; the environment variable is read when the kernels are loaded.
+    this.choice = options.kernels !== undefined ? parseKernels(options.kernels, 'TfjsBackend({ kernels })') : null;
+    // Native kernels asked for by name: fail now, naming the package, rather than at the first fit.
+    if (this.choice === 'node') requireNodeKernels();
+  }
+
+  private get wanted(): KernelsName | 'auto' {
+    return this.choice ?? parseKernels(process.env.LAYERWISE_TFJS_KERNELS, 'LAYERWISE_TFJS_KERNELS');
+  }
+
+  /** Load and initialize the kernels (done by the first compile); resolves to what was chosen. */
+  kernels(): Promise<Kernels> {
+    if (!this.selected) {
+      this.selected = (async () => {
+        const k = await selectKernels(this.wanted);
+        this.resolved = k;
+        if (this.options.report !== false && !reported.has(k.name)) {
+          reported.add(k.name);
+          const skipped = k.skipped.length ? ` (skipped: ${k.skipped.join('; ')})` : '';
+          process.stderr.write(`layerwise: tfjs backend on ${k.description}${skipped}\n`);
+        }
+        return k;
+      })();
+      this.selected.catch(() => (this.selected = null));
+    }
+    return this.selected;
+  }
+
+  describe(): string {
+    return this.resolved ? `@layerwise/backend-tfjs on ${this.resolved.description}` : `@layerwise/backend-tfjs (kernels: ${this.choice ?? process.env.LAYERWISE_TFJS_KERNELS ?? 'auto'}, not loaded yet)`;
+  }
+
+  async compile(graph: Graph, _options?: CompileOptions): Promise<TfjsExecutable> {
+    const k = await this.kernels();
+    while (!isActive(k)) await activateKernels(k);
+    return new TfjsExecutable(buildPlan(graph, lowerings, k, maskLowerings), k);
+  }
+
+  /** Wraps the host tensor; the kernel copy is made when a run first needs it. */
+  upload(t: Tensor): TfjsValue {
+    return TfjsValue.fromHost(t);
+  }
+
+  /** tfjs' own memory counters (tensors and bytes held on the active kernels). */
+  memory(): tf.MemoryInfo {
+    return tf.memory();
+  }
+}
+
+/** The default instance core's backend registry loads ('tfjs'). */
+export const backend = new TfjsBackend();

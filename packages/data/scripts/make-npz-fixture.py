@@ -5,7 +5,7 @@ every dtype the reader supports), so the tests need no Python. Run once, commit 
 
     /work/pyenv/bin/python packages/data/scripts/make-npz-fixture.py
 
-test/numpy.test.ts repeats the values below; change both together.
+test/numpy.test.ts and test/numpy-write.test.ts repeat the values below; change both together.
 """
 import os
 
@@ -44,4 +44,30 @@ np.savez_compressed(
     x_test=images(2, 7),
     y_test=np.array([7, 2], dtype="u1"),
 )
+# What np.save writes, byte for byte, for encodeNpy to match (test/numpy-write.test.ts).
+saved = {
+    "saved-f4.npy": np.array([[0.5, -1.5, 2.25], [1e-3, 3.0, -0.0]], dtype="<f4"),
+    "saved-i4.npy": np.array([-2, 0, 7], dtype="<i4"),
+    "saved-u1.npy": np.arange(8, dtype="u1").reshape(2, 2, 2),
+    "saved-b1.npy": np.array([True, False, True, True]),
+    "saved-scalar.npy": np.array(3.5, dtype="<f4"),
+    "saved-long-dim.npy": np.zeros((123456, 0), dtype="<f4"),
+    "saved-f8.npy": np.array([0.5, -2.0], dtype="<f8"),
+}
+for name, a in saved.items():
+    np.save(os.path.join(OUT, name), a)
+
+# A CIFAR "python version" batch as Python 3 pickles it with protocol 2 (bytes keys are
+# written through _codecs.encode): what the restricted pickle reader must accept.
+import pickle  # noqa: E402
+
+batch = {
+    b"batch_label": b"training batch 1 of 5",
+    b"labels": [3, 9, 0, 7],
+    b"data": ((np.arange(4 * 3072) * 7) % 256).astype("u1").reshape(4, 3072),
+    b"filenames": [b"a.png", b"b.png", b"c.png", b"d.png"],
+}
+with open(os.path.join(OUT, "cifar-py-batch.pkl"), "wb") as f:
+    pickle.dump(batch, f, protocol=2)
+
 print("wrote", sorted(os.listdir(OUT)))

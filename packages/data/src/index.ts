@@ -6,6 +6,7 @@
  */
 import { fashionMnist } from './datasets/fashion-mnist.js';
 import { mnist } from './datasets/mnist.js';
+import { cifar10 } from './datasets/cifar10.js';
 
 // Datasets.
 export { mnist } from './datasets/mnist.js';
@@ -13,13 +14,40 @@ export { fashionMnist, FASHION_MNIST_CLASS_NAMES, DEBIAN_FASHION_MNIST_DIR, type
 export type { DatasetSplits, LoadDataOptions, DataSource, DataSourceKind, LoadedDataset } from './datasets/types.js';
 export { IDX_FILE_NAMES } from './datasets/files.js';
 export { KERAS_DATASETS_URL } from './datasets/keras-origin.js';
+export { cifar10, CIFAR10_CLASS_NAMES, CIFAR10_URL, CIFAR10_ARCHIVE, CIFAR10_SHA256 } from './datasets/cifar10.js';
 /** Like keras.datasets: `datasets.fashionMnist.loadData()`. */
-export const datasets = { mnist, fashionMnist };
+export const datasets = { mnist, fashionMnist, cifar10 };
 
 // File formats.
 export { parseIdx, readIdx, readIdxImages, readIdxLabels, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, type ParseIdxOptions } from './idx.js';
-export { readNpy, readNpz, readNpyFile, readNpzFile, readNpyHeader, type NpyHeader } from './numpy.js';
-export { readZip, isZip } from './zip.js';
+export {
+  readNpy, readNpz, readNpyFile, readNpzFile, readNpyHeader, encodeNpy, encodeNpz, writeNpy, writeNpz,
+  type NpyHeader, type EncodeNpyOptions, type EncodeNpzOptions,
+} from './numpy.js';
+export { readZip, isZip, writeZip, crc32 } from './zip.js';
+export { readTarFile, readTarMembers, type TarEntry } from './tar.js';
+export { readPickle, PickleDict, type PickleValue, type PickledArray } from './pickle.js';
+
+// Images (keras.utils: load_img, img_to_array, array_to_img, save_img).
+export { Img, type ColorMode, type Interpolation, type ImgMode, type ImgChannels } from './image/img.js';
+export { loadImg, decodeImg, imgToArray, arrayToImg, saveImg, encodeImg, type LoadImgOptions, type SaveImgOptions, type DataFormat } from './image/io.js';
+export { sniffImageFormat, type ImageFormat } from './image/decode.js';
+export { resizePixels } from './image/resample.js';
+
+// Folders of images (flow_from_directory).
+export {
+  DirectoryIterator, flowFromDirectory, CLASS_MODES,
+  type ClassMode, type DirectoryBatch, type DirectoryIteratorOptions, type InvalidImage, type InvalidImagePolicy,
+} from './directory/iterator.js';
+export { listImageDirectory, classFolders, comparePython, DEFAULT_IMAGE_EXTENSIONS, type Listing, type ListingOptions } from './directory/listing.js';
+export { imageDatasetFromDirectory, IMAGE_DATASET_FORMATS, type ImageDataset, type ImageDatasetOptions, type LabelMode } from './directory/dataset.js';
+export { NumpyRandomState } from './directory/numpy-random.js';
+
+// A real image folder from Fashion-MNIST (tests, examples, benchmarks).
+export { makeFashionImageSet, fashionClassFolder, type FashionImageSetOptions, type FashionImageSet } from './image-set.js';
+
+// Splitting (scikit-learn's train_test_split).
+export { trainTestSplit, type TrainTestSplitOptions, type Splittable } from './split.js';
 export { isGzip, maybeGunzip } from './gzip.js';
 
 // Downloads and the cache.

@@ -1,14 +1,14 @@
 /**
- * NumPy's .npy and .npz files (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html).
- * Reading only for now; writing comes with issue 5.
+ * NumPy's .npy and .npz files (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html),
+ * read and written (np.load, np.save, np.savez, np.savez_compressed).
  *
  * A .npy file is the magic "\x93NUMPY", a version (1.0, 2.0 or 3.0), the header length,
  * a Python dict literal header ({'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), })
  * and the raw C-order data. A .npz file is a zip of .npy files, one per array.
  */
-import { DataError, Tensor, type DType, type TypedArray } from '@layerwise/core';
+import { atomicWrite, ConfigError, DataError, Tensor, type DType, type TypedArray } from '@layerwise/core';
 import { readBytes } from './files.js';
-import { readZip } from './zip.js';
+import { readZip, writeZip } from './zip.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -141,4 +141,112 @@ export function readNpyFile(path: string): Tensor {
 /** Reads a .npz file from disk. */
 export function readNpzFile(path: string): Record<string, Tensor> {
   return readNpz(readBytes(path), path);
+}
+
+/** numpy's dtype strings for writing: Tensor dtype (or 'float64', widened from float32) → descr. */
+const WRITE_DESCR: Record<string, string> = { float32: '<f4', float64: '<f8', int32: '<i4', uint8: '|u1', bool: '|b1' };
+
+export interface EncodeNpyOptions {
+  /**
+   * The numpy dtype to write: the tensor's own (default: float32 → '<f4', int32 → '<i4',
+   * uint8 → '|u1', bool → '|b1'), or 'float64' to write '<f8' (values widened).
+   */
+  dtype?: DType | 'float64';
+}
+
+/**
+ * The header np.save writes (format 1.0): the dict with sorted keys, spare spaces for the
+ * first axis to grow (numpy's GROWTH_AXIS_MAX_DIGITS = 21), padded with spaces and a
+ * newline so the data starts at a multiple of 64 bytes.
+ */
+function npyHeader(descr: string, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 0 ? '()' : shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, 21 - String(shape[0]).length));
+  const hlen = dict.length + 1;
+  const padlen = 64 - ((6 + 2 + 2 + hlen) % 64);
+  let version = 1;
+  let text = dict + ' '.repeat(padlen) + '\n';
+  if (text.length > 0xffff) {
+    // Format 2.0: a 4-byte header length (only for enormous headers).
+    version = 2;
+    const pad2 = 64 - ((6 + 2 + 4 + hlen) % 64);
+    text = dict + ' '.repeat(pad2) + '\n';
+  }
+  const lengthBytes = version === 1 ? 2 : 4;
+  const out = new Uint8Array(8 + lengthBytes + text.length);
+  out.set(MAGIC);
+  out[6] = version;
+  out[7] = 0;
+  const view = new DataView(out.buffer);
+  if (version === 1) view.setUint16(8, text.length, true);
+  else view.setUint32(8, text.length, true);
+  for (let i = 0; i < text.length; i++) out[8 + lengthBytes + i] = text.charCodeAt(i);
+  return out;
+}
+
+/**
+ * A tensor as the bytes of a .npy file, as np.save writes them (byte for byte for
+ * float32, int32, uint8 and bool arrays): format 1.0, C order, little-endian.
+ */
+export function encodeNpy(tensor: Tensor, options: EncodeNpyOptions = {}): Uint8Array {
+  const dtype = options.dtype ?? tensor.dtype;
+  const descr = WRITE_DESCR[dtype];
+  if (!descr) throw new ConfigError(`encodeNpy: cannot write dtype '${dtype}'; supported: ${Object.keys(WRITE_DESCR).join(', ')}`);
+  const header = npyHeader(descr, tensor.shape);
+  const src = tensor.data;
+  let data: Uint8Array;
+  if (dtype === 'float64') {
+    const wide = Float64Array.from(src);
+    data = new Uint8Array(wide.buffer);
+  } else if (dtype !== tensor.dtype) {
+    data = bytesOfArray(tensor.astype(dtype as DType).data);
+  } else if (dtype === 'bool') {
+    data = new Uint8Array(src.length);
+    for (let i = 0; i < src.length; i++) data[i] = src[i] ? 1 : 0;
+  } else {
+    data = bytesOfArray(src);
+  }
+  const size = Number(descr.slice(2));
+  if (!HOST_LITTLE_ENDIAN && size > 1) {
+    data = data.slice();
+    for (let i = 0; i < data.length; i += size) data.subarray(i, i + size).reverse();
+  }
+  const out = new Uint8Array(header.length + data.length);
+  out.set(header);
+  out.set(data, header.length);
+  return out;
+}
+
+function bytesOfArray(a: TypedArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** np.save(path, tensor): writes a .npy file (temporary file + rename). */
+export function writeNpy(path: string, tensor: Tensor, options: EncodeNpyOptions = {}): void {
+  atomicWrite(path, encodeNpy(tensor, options));
+}
+
+export interface EncodeNpzOptions {
+  /** Deflate the entries, like np.savez_compressed. Default false (np.savez: stored). */
+  compress?: boolean;
+  /** Per-array dtype overrides (e.g. { x: 'float64' }). */
+  dtypes?: Record<string, DType | 'float64'>;
+}
+
+/** A .npz archive (a zip of .npy files named '<name>.npy') of the named tensors. */
+export function encodeNpz(arrays: Record<string, Tensor>, options: EncodeNpzOptions = {}): Uint8Array {
+  const entries = Object.entries(arrays).map(([name, t]) => {
+    if (!(t instanceof Tensor)) throw new ConfigError(`encodeNpz: '${name}' is not a Tensor`);
+    return { name: `${name}.npy`, data: encodeNpy(t, { dtype: options.dtypes?.[name] }) };
+  });
+  return writeZip(entries, { compress: options.compress ?? false });
+}
+
+/**
+ * np.savez(path, **arrays) (or np.savez_compressed with { compress: true }): np.load reads
+ * the result back as the same names. Written to a temporary file and renamed into place.
+ */
+export function writeNpz(path: string, arrays: Record<string, Tensor>, options: EncodeNpzOptions = {}): void {
+  atomicWrite(path, encodeNpz(arrays, options));
 }

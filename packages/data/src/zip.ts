@@ -109,3 +109,129 @@ export function readZip(bytes: Uint8Array, name: string): Map<string, Uint8Array
   }
   return entries;
 }
+
+let crcTable: Int32Array | undefined;
+/** CRC-32 (zlib.crc32 where Node has it, from 20.15 on; a table otherwise). */
+export function crc32(data: Uint8Array): number {
+  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
+  if (native) return native(data) >>> 0;
+  if (!crcTable) {
+    crcTable = new Int32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      crcTable[n] = c;
+    }
+  }
+  let crc = -1;
+  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ -1) >>> 0;
+}
+
+/**
+ * A zip archive of the entries, each stored or deflated, as np.savez / np.savez_compressed
+ * write them (numpy reads it with Python's zipfile). ZIP64 fields are written only where a
+ * size or offset needs them. Entry times are fixed (1980-01-01) so the output is reproducible.
+ */
+export function writeZip(entries: { name: string; data: Uint8Array }[], options: { compress?: boolean } = {}): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const central: Uint8Array[] = [];
+  let offset = 0;
+  const MAX32 = 0xffffffff;
+  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
+  for (const { name, data } of entries) {
+    const nameBytes = new TextEncoder().encode(name);
+    const body = options.compress ? new Uint8Array(zlib.deflateRawSync(data)) : data;
+    const method = options.compress ? DEFLATE : STORED;
+    const crc = crc32(data);
+    const big = data.length >= MAX32 || body.length >= MAX32 || offset >= MAX32;
+    const version = big ? 45 : 20;
+    // Local header: with ZIP64 sizes when needed.
+    const localExtra = big ? 20 : 0;
+    const local = new Uint8Array(30 + nameBytes.length + localExtra);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, LOCAL, true);
+    lv.setUint16(4, version, true);
+    lv.setUint16(6, 0x0800, true); // UTF-8 names
+    lv.setUint16(8, method, true);
+    lv.setUint16(10, 0, true);
+    lv.setUint16(12, DOS_DATE, true);
+    lv.setUint32(14, crc, true);
+    lv.setUint32(18, big ? MAX32 : body.length, true);
+    lv.setUint32(22, big ? MAX32 : data.length, true);
+    lv.setUint16(26, nameBytes.length, true);
+    lv.setUint16(28, localExtra, true);
+    local.set(nameBytes, 30);
+    if (big) {
+      const e = 30 + nameBytes.length;
+      lv.setUint16(e, 0x0001, true);
+      lv.setUint16(e + 2, 16, true);
+      lv.setBigUint64(e + 4, BigInt(data.length), true);
+      lv.setBigUint64(e + 12, BigInt(body.length), true);
+    }
+    // Central directory entry.
+    const centralExtra = big ? 28 : 0;
+    const c = new Uint8Array(46 + nameBytes.length + centralExtra);
+    const cv = new DataView(c.buffer);
+    cv.setUint32(0, CENTRAL, true);
+    cv.setUint16(4, version, true);
+    cv.setUint16(6, version, true);
+    cv.setUint16(8, 0x0800, true);
+    cv.setUint16(10, method, true);
+    cv.setUint16(14, DOS_DATE, true);
+    cv.setUint32(16, crc, true);
+    cv.setUint32(20, big ? MAX32 : body.length, true);
+    cv.setUint32(24, big ? MAX32 : data.length, true);
+    cv.setUint16(28, nameBytes.length, true);
+    cv.setUint16(30, centralExtra, true);
+    cv.setUint32(42, big ? MAX32 : offset, true);
+    c.set(nameBytes, 46);
+    if (big) {
+      const e = 46 + nameBytes.length;
+      cv.setUint16(e, 0x0001, true);
+      cv.setUint16(e + 2, 24, true);
+      cv.setBigUint64(e + 4, BigInt(data.length), true);
+      cv.setBigUint64(e + 12, BigInt(body.length), true);
+      cv.setBigUint64(e + 20, BigInt(offset), true);
+    }
+    parts.push(local, body);
+    central.push(c);
+    offset += local.length + body.length;
+  }
+  const cdOffset = offset;
+  const cdSize = central.reduce((n, c) => n + c.length, 0);
+  const needZip64 = cdOffset >= MAX32 || entries.length >= 0xffff;
+  const tail: Uint8Array[] = [];
+  if (needZip64) {
+    const z = new Uint8Array(56 + 20);
+    const zv = new DataView(z.buffer);
+    zv.setUint32(0, ZIP64_EOCD, true);
+    zv.setBigUint64(4, 44n, true);
+    zv.setUint16(12, 45, true);
+    zv.setUint16(14, 45, true);
+    zv.setBigUint64(24, BigInt(entries.length), true);
+    zv.setBigUint64(32, BigInt(entries.length), true);
+    zv.setBigUint64(40, BigInt(cdSize), true);
+    zv.setBigUint64(48, BigInt(cdOffset), true);
+    zv.setUint32(56, ZIP64_LOCATOR, true);
+    zv.setBigUint64(64, BigInt(cdOffset + cdSize), true);
+    zv.setUint32(72, 1, true);
+    tail.push(z);
+  }
+  const eocd = new Uint8Array(22);
+  const ev = new DataView(eocd.buffer);
+  ev.setUint32(0, EOCD, true);
+  ev.setUint16(8, needZip64 ? 0xffff : entries.length, true);
+  ev.setUint16(10, needZip64 ? 0xffff : entries.length, true);
+  ev.setUint32(12, needZip64 ? MAX32 : cdSize, true);
+  ev.setUint32(16, needZip64 ? MAX32 : cdOffset, true);
+  tail.push(eocd);
+  const all = [...parts, ...central, ...tail];
+  const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of all) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

@@ -105,3 +105,80 @@ export async function startServer(handler: (req: IncomingMessage, res: ServerRes
       }),
   };
 }
+
+/** A tar archive (ustar) of the entries; directories for names ending in '/'. */
+export function makeTar(entries: { name: string; data?: Uint8Array }[]): Uint8Array {
+  const blocks: Uint8Array[] = [];
+  for (const { name, data = new Uint8Array(0) } of entries) {
+    const header = new Uint8Array(512);
+    const put = (text: string, offset: number) => header.set(new TextEncoder().encode(text), offset);
+    const dir = name.endsWith('/');
+    put(name, 0);
+    put('0000644\0', 100);
+    put('0000000\0', 108);
+    put('0000000\0', 116);
+    put(`${data.length.toString(8).padStart(11, '0')}\0`, 124);
+    put('00000000000\0', 136);
+    header[156] = (dir ? '5' : '0').charCodeAt(0);
+    put('ustar\0', 257);
+    put('00', 263);
+    put('        ', 148);
+    const sum = header.reduce((a, b) => a + b, 0);
+    put(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(header, data, new Uint8Array((512 - (data.length % 512)) % 512));
+  }
+  blocks.push(new Uint8Array(1024));
+  const out = new Uint8Array(blocks.reduce((n, b) => n + b.length, 0));
+  let o = 0;
+  for (const b of blocks) {
+    out.set(b, o);
+    o += b.length;
+  }
+  return out;
+}
+
+/**
+ * A CIFAR "python version" batch as Python 2's cPickle (protocol 2) wrote the real files:
+ * a dict of str keys, 'data' a numpy uint8 array [n, 3072] rebuilt by
+ * numpy.core.multiarray._reconstruct, 'labels' a list of ints.
+ */
+export function py2CifarPickle(labels: number[], data: Uint8Array): Uint8Array {
+  const parts: number[] = [];
+  const bytes = (...b: number[]) => parts.push(...b);
+  const str = (s: string) => bytes(0x55, s.length, ...[...s].map((c) => c.charCodeAt(0)));
+  const int = (v: number) => (v < 256 ? bytes(0x4b, v) : bytes(0x4d, v & 0xff, v >> 8));
+  const global = (m: string, n: string) => bytes(0x63, ...[...`${m}\n${n}\n`].map((c) => c.charCodeAt(0)));
+  const n = labels.length;
+  bytes(0x80, 2, 0x7d, 0x28); // PROTO 2, EMPTY_DICT, MARK
+  str('data');
+  global('numpy.core.multiarray', '_reconstruct');
+  global('numpy', 'ndarray');
+  int(0);
+  bytes(0x85); // TUPLE1
+  str('b');
+  bytes(0x87, 0x52, 0x28); // TUPLE3, REDUCE, MARK
+  int(1);
+  int(n);
+  int(3072);
+  bytes(0x86); // TUPLE2
+  global('numpy', 'dtype');
+  str('u1');
+  int(0);
+  int(1);
+  bytes(0x87, 0x52, 0x28); // TUPLE3, REDUCE, MARK
+  int(3);
+  str('|');
+  bytes(0x4e, 0x4e, 0x4e, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4a, 0xff, 0xff, 0xff, 0xff); // None None None -1 -1
+  int(0);
+  bytes(0x74, 0x62, 0x89); // TUPLE, BUILD, NEWFALSE
+  bytes(0x54, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff, data.length >>> 24, ...data); // BINSTRING
+  bytes(0x74, 0x62); // TUPLE, BUILD
+  str('labels');
+  bytes(0x5d, 0x28); // EMPTY_LIST, MARK
+  labels.forEach(int);
+  bytes(0x65); // APPENDS
+  str('batch_label');
+  str('training batch 1 of 5');
+  bytes(0x75, 0x2e); // SETITEMS, STOP
+  return Uint8Array.from(parts);
+}

@@ -61,13 +61,25 @@ async function activate(name: KernelsName): Promise<void> {
   await tf.ready();
 }
 
+/**
+ * Load @tensorflow/tfjs-node now (synchronously), or throw the error naming the package to
+ * install. tfjs-node throws a plain Error (no `code`) when its native part is missing, so any
+ * error counts.
+ */
+export function requireNodeKernels(): void {
+  try {
+    require(PACKAGE.node);
+    if (!tf.engine().registryFactory[TF_BACKEND.node])
+      throw new Error(
+        `${PACKAGE.node} loaded but registered its kernels with another copy of @tensorflow/tfjs-core (this package uses ${tf.version_core}); install matching versions`,
+      );
+  } catch (e) {
+    throw unavailable('node', e);
+  }
+}
+
 async function loadNode(): Promise<string> {
-  // tfjs-node throws a plain Error (no `code`) when its native part is missing: catch anything.
-  require(PACKAGE.node);
-  if (!tf.engine().registryFactory[TF_BACKEND.node])
-    throw new Error(
-      `${PACKAGE.node} loaded but registered its kernels with another copy of @tensorflow/tfjs-core (this package uses ${tf.version_core}); install matching versions`,
-    );
+  requireNodeKernels();
   await activate('node');
   return `TensorFlow.js native kernels (${PACKAGE.node} ${versionOf(PACKAGE.node)})`;
 }
@@ -97,7 +109,7 @@ function load(name: KernelsName): Promise<string> {
   if (!p) {
     p = LOADERS[name]().catch((e) => {
       loaded.delete(name);
-      throw unavailable(name, e);
+      throw e instanceof BackendUnavailableError ? e : unavailable(name, e);
     });
     loaded.set(name, p);
   }

@@ -17,6 +17,12 @@ function toTypedArray(data: TypedArray, dtype: 'float32' | 'int32' | 'bool'): Ty
   return data instanceof Uint8Array ? data : Uint8Array.from(data, (v) => (v ? 1 : 0));
 }
 
+/** A host tensor as a new tfjs tensor (on cpu kernels it may share the host buffer: do not mutate it after). */
+export function hostToTf(t: Tensor): tf.Tensor {
+  const dtype = TF_DTYPE[t.dtype];
+  return tf.tensor(toTypedArray(t.data, dtype), t.shape, dtype);
+}
+
 /**
  * A value held for the tfjs backend. It has a host copy, a kernel copy (a tfjs tensor), or both:
  * - `upload` wraps the host tensor (no copy yet); the tfjs tensor is made when a run first needs it
@@ -60,20 +66,14 @@ export class TfjsValue implements DeviceValue {
     return this.tensor !== null;
   }
 
-  /** The tfjs tensor, made from the host copy if needed. Call outside tf.tidy: the tensor must outlive the run. */
-  materialize(dtype: 'float32' | 'int32' | 'bool' = TF_DTYPE[this.dtype]): tf.Tensor {
+  /**
+   * The tfjs tensor (in this value's own tfjs dtype), made from the host copy if needed. Call
+   * outside tf.tidy: the tensor must outlive the run.
+   */
+  materialize(): tf.Tensor {
     if (this.disposed) throw new Error('A disposed DeviceValue was fed to a TensorFlow.js executable');
-    const t = this.tensor;
-    if (t && t.dtype === dtype) return t;
-    if (t && !this.host) {
-      // Same value, another dtype (a graph declares an input differently from the value's own dtype).
-      // Rare: give the run a cast of it; the cast is kept with the value (and freed with it).
-      const cast = tf.cast(t, dtype);
-      tf.keep(cast);
-      this.replace(cast);
-      return cast;
-    }
-    const made = tf.keep(tf.tensor(toTypedArray(this.host!.data, dtype), this.host!.shape, dtype));
+    if (this.tensor) return this.tensor;
+    const made = tf.keep(hostToTf(this.host!));
     this.replace(made);
     return made;
   }

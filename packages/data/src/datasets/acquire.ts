@@ -8,7 +8,7 @@ import { ConfigError, DataError } from '@layerwise/core';
 import { datasetCacheDir } from '../cache.js';
 import { downloadFile, sha256File } from '../download.js';
 import { fileList, readDataFiles, type DataFiles } from './files.js';
-import type { DataSource, LoadDataOptions, LoadedDataset } from './types.js';
+import type { DatasetSplits, DataSource, LoadDataOptions, LoadedDataset } from './types.js';
 
 export interface RemoteFile {
   name: string;
@@ -32,6 +32,8 @@ export interface DatasetSpec {
   pathHint: string;
   /** Extra ways to get the data by hand, one line each, for the "not available" error. */
   manualHints: string[];
+  /** Reads the files found (default: the MNIST-family reader). */
+  read?: (files: DataFiles) => DatasetSplits | Promise<DatasetSplits>;
 }
 
 interface Located {
@@ -156,7 +158,7 @@ export async function acquire(spec: DatasetSpec, options: AcquireOptions = {}): 
       throw unavailable(spec, options, tried, downloadNote);
     }
   }
-  return { data: readDataFiles(located.files), source: located.source };
+  return { data: await (spec.read ?? readDataFiles)(located.files), source: located.source };
 }
 
 /** Where the dataset would be read from without downloading (undefined: it would be downloaded). */

@@ -13,7 +13,17 @@ export interface IdxFiles {
   testImages: string;
   testLabels: string;
 }
-export type DataFiles = IdxFiles | { format: 'npz'; npz: string };
+/**
+ * CIFAR-10's files: the binary archive (cifar-10-binary.tar.gz) or its .bin members, or
+ * the Python version (pickles: Keras' cache), as a folder or an archive.
+ */
+export interface CifarFiles {
+  format: 'cifar';
+  kind: 'bin-tar' | 'bin' | 'py' | 'py-tar';
+  /** The archive, or the six batch files (data_batch_1 … 5, test_batch). */
+  files: string[];
+}
+export type DataFiles = IdxFiles | { format: 'npz'; npz: string } | CifarFiles;
 
 /** The four IDX files of the MNIST family, as distributed (gzipped). */
 export const IDX_FILE_NAMES = {
@@ -54,11 +64,13 @@ export function findIdxFiles(dir: string): IdxFiles | { missing: string } {
 
 /** The files read, in a stable order (train images, train labels, test images, test labels). */
 export function fileList(files: DataFiles): string[] {
+  if (files.format === 'cifar') return files.files;
   return files.format === 'npz' ? [files.npz] : [files.trainImages, files.trainLabels, files.testImages, files.testLabels];
 }
 
 /** Reads the files into Keras-style splits, checking shapes and dtypes. */
 export function readDataFiles(files: DataFiles): DatasetSplits {
+  if (files.format === 'cifar') throw new DataError('CIFAR files are read by the cifar10 loader');
   if (files.format === 'idx') {
     const { trainImages, trainLabels, testImages, testLabels } = files;
     return [

@@ -43,7 +43,7 @@ export type DataSourceKind = 'path' | 'cache' | 'searchDir' | 'download' | 'samp
 /** Where loaded data came from. */
 export interface DataSource {
   kind: DataSourceKind;
-  /** 'mnist' or 'fashion-mnist'. */
+  /** 'mnist', 'fashion-mnist' or 'cifar10'. */
   dataset: string;
   /** The folder (or .npz file) read. */
   location: string;

@@ -7,12 +7,14 @@
  * Worker-safe: this module and its imports never import @layerwise/core, so the image
  * workers of the directory iterator can load it; errors are ImageFormatErrors.
  */
-import { open, readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { decodeBmp, isBmp, type RawImage } from './bmp.js';
 import { convertChannels } from './convert.js';
 import { ImageFormatError } from './errors.js';
 import { Img, type ColorMode, type Interpolation } from './img.js';
+import { decodePngFast } from './png.js';
 import { decodePnm, isPnm } from './pnm.js';
 import { aspectCropBox, resizePixels } from './resample.js';
 
@@ -58,6 +60,10 @@ export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = tr
   if (!format) throw new ImageFormatError(`${name}: not an image file (unrecognised content; first bytes: ${describeHead(bytes)})`);
   if (format === 'bmp') return decodeBmp(bytes, name);
   if (format === 'pnm') return decodePnm(bytes, name);
+  if (format === 'png') {
+    const fast = decodePngFast(bytes, autoOrient);
+    if (fast) return fast;
+  }
   try {
     // ignoreIcc: PIL does no colour management, so neither do we (same pixels as Keras).
     // failOn 'error' also rejects truncated data, as PIL does ("image file is truncated").
@@ -123,67 +129,67 @@ function lastIndexOf(hay: Uint8Array, needle: number[]): number {
 }
 
 /**
- * A cheap check that a file is a whole image: its first bytes name a known format and its
- * end looks like that format's end (JPEG's EOI marker, PNG's IEND chunk, GIF's trailer,
- * WebP's RIFF size, BMP's pixel-data size). Only when that looks wrong is the file fully
- * decoded to decide (a JPEG with bytes after EOI is still fine). Returns undefined when the
- * file is usable, else the reason it is not.
+ * The cheap part of checkImageFile, synchronous (a few small reads): 'ok', 'decode' (looks
+ * wrong or cannot be told cheaply: decode to decide), or the reason the file is unusable.
  */
-export async function checkImageFile(path: string, full = false): Promise<string | undefined> {
+export function quickCheckImageFile(path: string): 'ok' | 'decode' | { reason: string } {
   let head: Uint8Array;
   let tail: Uint8Array;
   let size: number;
+  let fd: number | undefined;
   try {
-    const fh = await open(path, 'r');
-    try {
-      size = (await fh.stat()).size;
-      head = new Uint8Array(Math.min(64, size));
-      await fh.read(head, 0, head.length, 0);
-      tail = new Uint8Array(Math.min(TAIL, size));
-      await fh.read(tail, 0, tail.length, size - tail.length);
-    } finally {
-      await fh.close();
-    }
+    fd = openSync(path, 'r');
+    size = fstatSync(fd).size;
+    head = new Uint8Array(Math.min(64, size));
+    readSync(fd, head, 0, head.length, 0);
+    tail = new Uint8Array(Math.min(TAIL, size));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
   } catch (err) {
-    return `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+    return { reason: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  if (size === 0) return 'empty file';
+  if (size === 0) return { reason: 'empty file' };
   const format = sniffImageFormat(head);
-  if (!format) return `not an image file (unrecognised content; first bytes: ${describeHead(head)})`;
-  let suspicious = full;
+  if (!format) return { reason: `not an image file (unrecognised content; first bytes: ${describeHead(head)})` };
   switch (format) {
     case 'jpeg':
-      suspicious ||= lastIndexOf(tail, [0xff, 0xd9]) < 0;
-      break;
+      return lastIndexOf(tail, [0xff, 0xd9]) < 0 ? 'decode' : 'ok';
     case 'png':
-      suspicious ||= lastIndexOf(tail, [0x49, 0x45, 0x4e, 0x44]) < 0; // IEND
-      break;
+      return lastIndexOf(tail, [0x49, 0x45, 0x4e, 0x44]) < 0 ? 'decode' : 'ok'; // IEND
     case 'gif':
-      suspicious ||= tail[tail.length - 1] !== 0x3b && lastIndexOf(tail, [0x3b]) < 0;
-      break;
+      return lastIndexOf(tail, [0x3b]) < 0 ? 'decode' : 'ok';
     case 'webp': {
       const riff = new DataView(head.buffer, head.byteOffset, head.byteLength).getUint32(4, true);
-      suspicious ||= riff + 8 > size;
-      break;
+      return riff + 8 > size ? 'decode' : 'ok';
     }
     case 'bmp': {
-      if (head.length < 34) return 'not a readable BMP file: truncated header';
+      if (head.length < 34) return { reason: 'not a readable BMP file: truncated header' };
       const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
-      const headerSize = v.getUint32(14, true);
-      if (headerSize >= 40) {
-        const width = Math.abs(v.getInt32(18, true));
-        const height = Math.abs(v.getInt32(22, true));
-        const bits = v.getUint16(28, true);
-        const compression = v.getUint32(30, true);
-        const need = v.getUint32(10, true) + Math.floor((width * bits + 31) / 32) * 4 * height;
-        if (compression === 0 || compression === 3 || compression === 6) suspicious ||= need > size;
-      } else suspicious = true;
-      break;
+      if (v.getUint32(14, true) < 40) return 'decode';
+      const width = Math.abs(v.getInt32(18, true));
+      const height = Math.abs(v.getInt32(22, true));
+      const bits = v.getUint16(28, true);
+      const compression = v.getUint32(30, true);
+      const need = v.getUint32(10, true) + Math.floor((width * bits + 31) / 32) * 4 * height;
+      return (compression === 0 || compression === 3 || compression === 6) && need > size ? 'decode' : compression === 1 || compression === 2 ? 'decode' : 'ok';
     }
     default:
-      suspicious = true; // TIFF, PNM, AVIF: no cheap end check; small or rare, so decode
+      return 'decode'; // TIFF, PNM, AVIF: no cheap end check; decode
   }
-  if (!suspicious) return undefined;
+}
+
+/**
+ * A cheap check that a file is a whole image: its first bytes name a known format and its
+ * end looks like that format's end (JPEG's EOI marker, PNG's IEND chunk, GIF's trailer,
+ * WebP's RIFF size, BMP's pixel-data size). Only when that looks wrong is the file fully
+ * decoded to decide (a JPEG with bytes after EOI is still fine). `full` decodes every file.
+ * Returns undefined when the file is usable, else the reason it is not.
+ */
+export async function checkImageFile(path: string, full = false): Promise<string | undefined> {
+  const quick = quickCheckImageFile(path);
+  if (typeof quick === 'object') return quick.reason;
+  if (quick === 'ok' && !full) return undefined;
   try {
     const bytes = await readFile(path);
     await decodeRaw(bytes, path);

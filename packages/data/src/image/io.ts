@@ -170,7 +170,7 @@ export async function encodeImg(img: Img, format: string, quality?: number): Pro
       break;
     case 'tiff':
     case 'tif':
-      pipeline = pipeline.tiff();
+      pipeline = pipeline.tiff({ compression: 'lzw' }); // lossless (sharp's default is JPEG inside TIFF)
       break;
     case 'avif':
       pipeline = pipeline.avif({ quality });

@@ -118,38 +118,61 @@ function resampleHorizontal(src: Uint8Array, srcWidth: number, c: number, yFirst
   const { ksize, bounds, kk } = co;
   for (let y = 0; y < rows; y++) {
     const rowIn = (y + yFirst) * srcWidth * c;
-    const rowOut = y * outWidth * c;
+    let o = y * outWidth * c;
     for (let xx = 0; xx < outWidth; xx++) {
       const xmin = bounds[xx * 2];
       const xmax = bounds[xx * 2 + 1];
       const kOff = xx * ksize;
-      for (let ch = 0; ch < c; ch++) {
-        let ss = HALF;
-        let p = rowIn + xmin * c + ch;
-        for (let x = 0; x < xmax; x++, p += c) ss += src[p] * kk[kOff + x];
-        out[rowOut + xx * c + ch] = clip8(ss);
+      let p = rowIn + xmin * c;
+      if (c === 3) {
+        let s0 = HALF;
+        let s1 = HALF;
+        let s2 = HALF;
+        for (let x = 0; x < xmax; x++, p += 3) {
+          const k = kk[kOff + x];
+          s0 += src[p] * k;
+          s1 += src[p + 1] * k;
+          s2 += src[p + 2] * k;
+        }
+        out[o++] = clip8(s0);
+        out[o++] = clip8(s1);
+        out[o++] = clip8(s2);
+      } else if (c === 1) {
+        let s0 = HALF;
+        for (let x = 0; x < xmax; x++) s0 += src[p + x] * kk[kOff + x];
+        out[o++] = clip8(s0);
+      } else {
+        for (let ch = 0; ch < c; ch++) {
+          let ss = HALF;
+          let q = p + ch;
+          for (let x = 0; x < xmax; x++, q += c) ss += src[q] * kk[kOff + x];
+          out[o++] = clip8(ss);
+        }
       }
     }
   }
   return out;
 }
 
-/** Vertical pass; `bounds` rows are relative to the first row of `src`. */
+/** Vertical pass; `bounds` rows are relative to the first row of `src`. Rows are accumulated whole (sequential memory). */
 function resampleVertical(src: Uint8Array, width: number, c: number, outHeight: number, co: Coeffs, yShift: number): Uint8Array {
   const out = new Uint8Array(width * outHeight * c);
   const { ksize, bounds, kk } = co;
   const stride = width * c;
+  const acc = new Float64Array(stride);
   for (let yy = 0; yy < outHeight; yy++) {
     const ymin = bounds[yy * 2] - yShift;
     const ymax = bounds[yy * 2 + 1];
     const kOff = yy * ksize;
-    const rowOut = yy * stride;
-    for (let i = 0; i < stride; i++) {
-      let ss = HALF;
-      let p = ymin * stride + i;
-      for (let y = 0; y < ymax; y++, p += stride) ss += src[p] * kk[kOff + y];
-      out[rowOut + i] = clip8(ss);
+    acc.fill(HALF);
+    for (let y = 0; y < ymax; y++) {
+      const k = kk[kOff + y];
+      if (k === 0) continue;
+      const row = (ymin + y) * stride;
+      for (let i = 0; i < stride; i++) acc[i] += src[row + i] * k;
     }
+    const rowOut = yy * stride;
+    for (let i = 0; i < stride; i++) out[rowOut + i] = clip8(acc[i]);
   }
   return out;
 }

@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+// The tfjs backend against @tensorflow/tfjs-layers on the same TensorFlow.js kernels, in one run:
+// the tutorial's 1.1 MLP (784-50-20-10 sigmoid/softmax, SGD 0.01, batch 32) on the full
+// Fashion-MNIST, and the small CNN (Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax,
+// Adagrad, batch 64) once core has conv ops. Ratios are Layerwise ÷ tfjs-layers (≤ 1 means
+// Layerwise is no slower).
+//
+//   npm run build && node bench/tfjs/mlp.mjs [--epochs 3] [--kernels wasm|cpu] [--cnn-steps 200] [--no-cnn]
+//   import { runTfjsBench } from './bench/tfjs/mlp.mjs'; const json = await runTfjsBench({ epochs: 3 });
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as core from '@layerwise/core';
+import * as layers from '@layerwise/layers';
+import { fashionMnist } from '@layerwise/data';
+import { TfjsBackend } from '@layerwise/backend-tfjs';
+
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs-core');
+const tfl = require('@tensorflow/tfjs-layers');
+const { Sequential, setSeed, toCategorical } = core;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const machine = () => `${cpus().length} × ${cpus()[0].model}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+
+/** Whether core and the layer catalogue have what the CNN needs yet. */
+export function cnnAvailable() {
+  const hasConvOp = [...core.opRegistry.keys()].some((k) => /^Conv/.test(k));
+  const missing = ['Conv2D', 'MaxPooling2D', 'Flatten'].filter((n) => typeof layers[n] !== 'function');
+  if (!hasConvOp) return { ok: false, reason: 'core has no convolution op yet (opRegistry has no Conv*)' };
+  if (missing.length) return { ok: false, reason: `@layerwise/layers has no ${missing.join(', ')} yet` };
+  return { ok: true };
+}
+
+async function loadFashion() {
+  const { data, source } = await fashionMnist.loadDataWithSource({ verbose: false });
+  if (source.kind === 'sample') throw new Error('the tfjs bench needs the full Fashion-MNIST (apt-get install dataset-fashion-mnist)');
+  const [[xTrain, yTrain], [xTest, yTest]] = data;
+  return {
+    x: xTrain.astype('float32').div(255),
+    xt: xTest.astype('float32').div(255),
+    y: toCategorical(yTrain, 10),
+    yt: toCategorical(yTest, 10),
+  };
+}
+
+/** Per-epoch wall time from the training loop's own epoch callbacks (the compile is done before). */
+function epochTimer() {
+  const seconds = [];
+  let t0 = 0;
+  return {
+    seconds,
+    layerwise: {
+      setModel() {}, setParams() {}, onTrainBegin() {}, onTrainEnd() {}, onTrainBatchBegin() {}, onTrainBatchEnd() {},
+      wantsBatchHooks: false,
+      onEpochBegin() { t0 = performance.now(); },
+      onEpochEnd() { seconds.push((performance.now() - t0) / 1000); },
+    },
+    tfjs: {
+      onEpochBegin: async () => { t0 = performance.now(); },
+      onEpochEnd: async () => { seconds.push((performance.now() - t0) / 1000); },
+    },
+  };
+}
+
+function summary(label, seconds, steps, acc, extra = {}) {
+  const med = median(seconds);
+  return { label, epoch_seconds: seconds, median_epoch_s: med, step_ms: (med / steps) * 1000, test_acc: acc, ...extra };
+}
+
+async function layerwiseMlp(d, backend, epochs, stepsPerExecution) {
+  setSeed(0);
+  const model = new Sequential();
+  model.add(new layers.Dense(50, { inputDim: 784 }));
+  model.add(new layers.Activation('sigmoid'));
+  model.add(new layers.Dense(20));
+  model.add(new layers.Activation('sigmoid'));
+  model.add(new layers.Dense(10));
+  model.add(new layers.Activation('softmax'));
+  model.setBackend(backend);
+  model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy'], stepsPerExecution });
+  const t0 = performance.now();
+  await model.executable('train', { x: ['float32'], y: ['float32'] });
+  const compileMs = performance.now() - t0;
+  const timer = epochTimer();
+  const x = d.x.reshape(60000, 784);
+  await model.fit(x, d.y, { batchSize: 32, epochs, verbose: 0, callbacks: [timer.layerwise] });
+  const [, acc] = await model.evaluate(d.xt.reshape(10000, 784), d.yt, { verbose: 0 });
+  const label = stepsPerExecution === 'auto' ? 'layerwise tfjs (default: stepsPerExecution auto = 8)' : `layerwise tfjs (stepsPerExecution ${stepsPerExecution})`;
+  return summary(label, timer.seconds, Math.ceil(60000 / 32), acc, { compile_ms: compileMs, steps_per_execution: stepsPerExecution });
+}
+
+async function tfjsLayersMlp(d, epochs) {
+  const model = tfl.sequential();
+  model.add(tfl.layers.dense({ units: 50, inputShape: [784] }));
+  model.add(tfl.layers.activation({ activation: 'sigmoid' }));
+  model.add(tfl.layers.dense({ units: 20 }));
+  model.add(tfl.layers.activation({ activation: 'sigmoid' }));
+  model.add(tfl.layers.dense({ units: 10 }));
+  model.add(tfl.layers.activation({ activation: 'softmax' }));
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const x = tf.tensor2d(d.x.data, [60000, 784]);
+  const y = tf.tensor2d(d.y.data, [60000, 10]);
+  const xt = tf.tensor2d(d.xt.data, [10000, 784]);
+  const yt = tf.tensor2d(d.yt.data, [10000, 10]);
+  const timer = epochTimer();
+  await model.fit(x, y, { batchSize: 32, epochs, shuffle: true, verbose: 0, callbacks: timer.tfjs });
+  const [, accT] = model.evaluate(xt, yt, { batchSize: 32 });
+  const acc = (await accT.data())[0];
+  tf.dispose([x, y, xt, yt]);
+  model.dispose();
+  return summary('tfjs-layers', timer.seconds, Math.ceil(60000 / 32), acc);
+}
+
+/** The CNN is slow on these kernels: time `steps` batches of one epoch rather than whole epochs. */
+async function layerwiseCnn(d, backend, steps) {
+  setSeed(0);
+  const model = new Sequential();
+  model.add(new layers.Conv2D(32, [3, 3], { activation: 'relu', inputShape: [28, 28, 1] }));
+  model.add(new layers.MaxPooling2D([2, 2]));
+  model.add(new layers.Flatten());
+  model.add(new layers.Dense(10, { activation: 'softmax' }));
+  model.setBackend(backend);
+  model.compile({ optimizer: 'adagrad', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+  const n = steps * 64;
+  const x = d.x.slice(0, n).reshape(n, 28, 28, 1);
+  const y = d.y.slice(0, n);
+  await model.executable('train', { x: ['float32'], y: ['float32'] });
+  await model.fit(x.slice(0, 64 * 5), y.slice(0, 64 * 5), { batchSize: 64, epochs: 1, verbose: 0 }); // warm-up
+  const timer = epochTimer();
+  await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0, callbacks: [timer.layerwise] });
+  const s = timer.seconds[0];
+  return { label: 'layerwise tfjs (stepsPerExecution auto = 8)', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * Math.ceil(60000 / 64) };
+}
+
+/**
+ * Stock tfjs cannot train a Conv2D on its wasm kernels: the filter gradient needs
+ * Conv2DBackpropFilter, which the wasm backend lacks. So that the peer runs at all, the bench
+ * registers a Conv2D gradient whose filter part is a forward conv (the same construction
+ * Layerwise lowers ConvBackpropFilter to): input channels as the batch, the batch as channels,
+ * dy as the kernel. Only what this CNN needs (stride 1, 'valid', dilation 1, NHWC).
+ */
+let peerConvGradient = false;
+function enablePeerConvGradient() {
+  if (peerConvGradient || tf.getKernel('Conv2DBackpropFilter', tf.getBackend())) return false;
+  const warn = console.warn;
+  console.warn = () => {}; // "Overriding the gradient for 'Conv2D'"
+  tf.registerGradient({
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, [x, filter], attrs) => {
+      const { strides, pad, dilations, dataFormat } = attrs;
+      const one = (v) => v === 1 || (Array.isArray(v) && v.every((e) => e === 1));
+      if (!one(strides) || pad !== 'valid' || !one(dilations ?? 1) || dataFormat !== 'NHWC') throw new Error('bench Conv2D gradient: stride 1, valid, NHWC only');
+      return {
+        x: () => tf.conv2dTranspose(dy, filter, x.shape, strides, pad),
+        filter: () => tf.tidy(() => tf.transpose(tf.conv2d(tf.transpose(x, [3, 1, 2, 0]), tf.transpose(dy, [1, 2, 0, 3]), 1, 'valid'), [1, 2, 0, 3])),
+      };
+    },
+  });
+  console.warn = warn;
+  peerConvGradient = true;
+  return true;
+}
+
+async function tfjsLayersCnn(d, steps) {
+  const polyfilled = enablePeerConvGradient();
+  const model = tfl.sequential();
+  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
+  model.compile({ optimizer: tf.train.adagrad(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const n = steps * 64;
+  const x = tf.tensor4d(d.x.data.subarray(0, n * 784), [n, 28, 28, 1]);
+  const y = tf.tensor2d(d.y.data.subarray(0, n * 10), [n, 10]);
+  try {
+    const wx = tf.slice(x, [0, 0, 0, 0], [64 * 5, 28, 28, 1]);
+    const wy = tf.slice(y, [0, 0], [64 * 5, 10]);
+    await model.fit(wx, wy, { batchSize: 64, epochs: 1, verbose: 0 }); // warm-up
+    tf.dispose([wx, wy]);
+    const timer = epochTimer();
+    await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0, callbacks: timer.tfjs });
+    const s = timer.seconds[0];
+    return { label: polyfilled ? 'tfjs-layers (+ forward-conv filter gradient)' : 'tfjs-layers', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * Math.ceil(60000 / 64) };
+  } catch (e) {
+    // Stock tfjs-layers needs Conv2DBackpropFilter, which the wasm kernels lack.
+    return { label: 'tfjs-layers', error: String(e.message).split('\n')[0] };
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}
+
+/**
+ * Run the comparison; returns the figures as JSON (and prints a table through `print`).
+ * @param {{ epochs?: number, kernels?: 'wasm' | 'cpu' | 'node', cnn?: boolean, cnnSteps?: number, print?: (s: string) => void }} [opts]
+ */
+export async function runTfjsBench({ epochs = 3, kernels = 'wasm', cnn = true, cnnSteps = 100, print = console.log } = {}) {
+  const backend = new TfjsBackend({ kernels, report: false });
+  const k = await backend.kernels();
+  // tfjs-layers runs on whatever tfjs backend is active: the same kernels.
+  await tf.setBackend(k.tfBackend);
+  const d = await loadFashion();
+  const started = machine();
+  print(`Layerwise tfjs bench — ${new Date().toISOString()}\n${started}\nkernels: ${k.description}\n`);
+  print(`1.1 MLP (784-50-20-10 sigmoid, SGD 0.01, batch 32) on 60000 Fashion-MNIST samples, ${epochs} timed epochs each`);
+  const lw = await layerwiseMlp(d, backend, epochs, 'auto');
+  const lw1 = await layerwiseMlp(d, backend, epochs, 1);
+  await tf.setBackend(k.tfBackend);
+  const peer = await tfjsLayersMlp(d, epochs);
+  const mlp = { layerwise: lw, layerwise_spe1: lw1, tfjs_layers: peer, ratio: lw.median_epoch_s / peer.median_epoch_s, ratio_spe1: lw1.median_epoch_s / peer.median_epoch_s };
+  print('| run | s/epoch (median) | ms/step | test acc | this ÷ tfjs-layers |');
+  print('| --- | ---: | ---: | ---: | ---: |');
+  for (const r of [lw, lw1, peer]) print(`| ${r.label} | ${r.median_epoch_s.toFixed(3)} | ${r.step_ms.toFixed(3)} | ${r.test_acc.toFixed(4)} | ${(r.median_epoch_s / peer.median_epoch_s).toFixed(2)}× |`);
+
+  let cnnResult = { skipped: 'not asked for' };
+  if (cnn) {
+    const avail = cnnAvailable();
+    if (!avail.ok) cnnResult = { skipped: avail.reason };
+    else {
+      print(`\nCNN (Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax, Adagrad, batch 64), ${cnnSteps} timed steps each`);
+      const lwc = await layerwiseCnn(d, backend, cnnSteps);
+      await tf.setBackend(k.tfBackend);
+      const peerc = await tfjsLayersCnn(d, cnnSteps);
+      cnnResult = { layerwise: lwc, tfjs_layers: peerc, ratio: peerc.error ? null : lwc.step_ms / peerc.step_ms };
+      print('| run | ms/step | est. s/epoch | this ÷ tfjs-layers |');
+      print('| --- | ---: | ---: | ---: |');
+      for (const r of [lwc, peerc])
+        print(r.error ? `| ${r.label} | failed: ${r.error} | | |` : `| ${r.label} | ${r.step_ms.toFixed(1)} | ${r.est_epoch_s.toFixed(1)} | ${peerc.error ? '–' : (r.step_ms / peerc.step_ms).toFixed(2) + '×'} |`);
+    }
+    if (cnnResult.skipped) print(`\nCNN: skipped (${cnnResult.skipped})`);
+  }
+  return { date: new Date().toISOString(), machine: started, machine_after: machine(), kernels: k.description, epochs, mlp, cnn: cnnResult };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 ? process.argv[i + 1] : fallback;
+  };
+  const result = await runTfjsBench({
+    epochs: Number(arg('epochs', process.env.BENCH_EPOCHS ?? 3)),
+    kernels: arg('kernels', 'wasm'),
+    cnn: !process.argv.includes('--no-cnn'),
+    cnnSteps: Number(arg('cnn-steps', 100)),
+  });
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/tfjs-latest.json', JSON.stringify(result, null, 2));
+  console.log('\nwritten: bench/results/tfjs-latest.json');
+}

@@ -1,0 +1,70 @@
+/**
+ * Building one batch of images: decode each file (like keras.utils.load_img), write its
+ * pixels as float32 into the batch buffer, optionally rescaled. Runs in the image workers
+ * and, with `workers: 0`, on the main thread. Worker-safe: no @layerwise/core imports.
+ */
+import { readFile } from 'node:fs/promises';
+import { decodeRaw, finishImage } from '../image/decode.js';
+import type { ColorMode, Interpolation } from '../image/img.js';
+
+export interface BatchSpec {
+  paths: string[];
+  colorMode: ColorMode;
+  /** [height, width]. */
+  targetSize: [number, number];
+  interpolation: Interpolation;
+  keepAspectRatio: boolean;
+  autoOrient: boolean;
+  dataFormat: 'channels_last' | 'channels_first';
+  /** Multiply every value by this (ImageDataGenerator's rescale); undefined = 1. */
+  rescale?: number;
+  /** Files decoded at once (the file reads and sharp's decodes overlap). */
+  concurrency: number;
+}
+
+export interface BatchResult {
+  /** float32 [paths.length, h, w, c] (or [n, c, h, w]). Failed images are left as zeros. */
+  x: Float32Array;
+  failed: { index: number; reason: string }[];
+}
+
+export function channelCount(colorMode: ColorMode): number {
+  return colorMode === 'grayscale' ? 1 : colorMode === 'rgb' ? 3 : 4;
+}
+
+export async function buildBatch(spec: BatchSpec): Promise<BatchResult> {
+  const [h, w] = spec.targetSize;
+  const c = channelCount(spec.colorMode);
+  const size = h * w * c;
+  const x = new Float32Array(spec.paths.length * size);
+  const failed: BatchResult['failed'] = [];
+  // numpy multiplies a float32 array by a Python float in float32 (NEP 50): round the factor first.
+  const scale = Math.fround(spec.rescale ?? 1);
+  let next = 0;
+  const one = async (i: number) => {
+    const path = spec.paths[i];
+    try {
+      const bytes = await readFile(path);
+      const raw = await decodeRaw(bytes, path, spec.autoOrient);
+      const img = finishImage(raw, spec.colorMode, spec.targetSize, spec.interpolation, spec.keepAspectRatio);
+      const src = img.data;
+      const base = i * size;
+      if (spec.dataFormat === 'channels_last' || c === 1) {
+        if (scale === 1) for (let k = 0; k < size; k++) x[base + k] = src[k];
+        else for (let k = 0; k < size; k++) x[base + k] = src[k] * scale;
+      } else {
+        const plane = h * w;
+        for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) x[base + ch * plane + p] = src[p * c + ch] * scale;
+      }
+    } catch (err) {
+      const message = (err as Error).message;
+      failed.push({ index: i, reason: message.startsWith(`${path}: `) ? message.slice(path.length + 2) : message });
+    }
+  };
+  const runners = Array.from({ length: Math.max(1, Math.min(spec.concurrency, spec.paths.length)) }, async () => {
+    while (next < spec.paths.length) await one(next++);
+  });
+  await Promise.all(runners);
+  failed.sort((a, b) => a.index - b.index);
+  return { x, failed };
+}

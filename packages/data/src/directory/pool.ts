@@ -1,0 +1,142 @@
+/**
+ * A pool of image workers (node:worker_threads), shared by the directory iterators of a
+ * process and closed when the last one is closed. Workers are unref'd while idle, so a
+ * forgotten iterator never keeps the process alive; each is ref'd while it has work, so a
+ * pending batch is not lost to an early exit.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+// Loaded on the main thread before any worker loads it: libvips must stay loaded while
+// workers come and go (sharp's advice for worker threads).
+import 'sharp';
+import type { WorkerRequest, WorkerResponse } from './worker.js';
+
+type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, { resolve: (r: WorkerResponse) => void; reject: (e: Error) => void }>;
+}
+
+let scriptPromise: Promise<URL> | undefined;
+
+/**
+ * The worker's script: dist/image-worker.js next to the built package; when running from
+ * the TypeScript sources (vitest), worker.ts bundled once with esbuild into the temp folder.
+ */
+function workerScript(): Promise<URL> {
+  scriptPromise ??= (async () => {
+    const here = import.meta.url;
+    if (!here.endsWith('.ts')) return new URL('./image-worker.js', here);
+    const moduleName = 'esbuild'; // not a literal: keeps bundlers from following it
+    const esbuild = (await import(moduleName)) as typeof import('esbuild');
+    const sharpPath = createRequire(here).resolve('sharp');
+    const result = await esbuild.build({
+      entryPoints: [fileURLToPath(new URL('./worker.ts', here))],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      plugins: [{ name: 'sharp', setup: (b) => b.onResolve({ filter: /^sharp$/ }, () => ({ path: sharpPath, external: true })) }],
+    });
+    const code = result.outputFiles[0].text;
+    const file = join(tmpdir(), `layerwise-image-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+    if (!existsSync(file)) {
+      const temp = `${file}.${process.pid}.tmp`;
+      writeFileSync(temp, code);
+      renameSync(temp, file);
+    }
+    return pathToFileURL(file);
+  })();
+  return scriptPromise;
+}
+
+export class ImagePool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private users = 0;
+
+  constructor(
+    readonly size: number,
+    private readonly sharpConcurrency?: number,
+  ) {}
+
+  /** The least busy worker, starting one while fewer than `size` run. Synchronous, so that concurrent requests never start more than `size`. */
+  private slot(script: URL): Slot {
+    if (this.slots.length < this.size) {
+      const worker = new Worker(script, { workerData: { sharpConcurrency: this.sharpConcurrency } });
+      worker.unref();
+      const slot: Slot = { worker, pending: new Map() };
+      worker.on('message', (msg: WorkerResponse) => {
+        const p = slot.pending.get(msg.id);
+        if (!p) return;
+        slot.pending.delete(msg.id);
+        if (slot.pending.size === 0) worker.unref();
+        p.resolve(msg);
+      });
+      const fail = (err: Error) => {
+        for (const p of slot.pending.values()) p.reject(err);
+        slot.pending.clear();
+        this.slots = this.slots.filter((s) => s !== slot);
+      };
+      worker.on('error', fail);
+      worker.on('exit', (code) => {
+        if (slot.pending.size) fail(new Error(`an image worker stopped (exit code ${code})`));
+        this.slots = this.slots.filter((s) => s !== slot);
+      });
+      this.slots.push(slot);
+      return slot;
+    }
+    return this.slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+  }
+
+  /** Runs one request on the least busy worker. */
+  async run(request: Request): Promise<WorkerResponse> {
+    const slot = this.slot(await workerScript());
+    const id = this.nextId++;
+    return new Promise<WorkerResponse>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ ...request, id });
+    });
+  }
+
+  acquire(): this {
+    this.users++;
+    return this;
+  }
+
+  /** Drops one user; the last one terminates the workers. */
+  async release(): Promise<void> {
+    this.users = Math.max(0, this.users - 1);
+    if (this.users === 0) await this.terminate();
+  }
+
+  async terminate(): Promise<void> {
+    const slots = this.slots;
+    this.slots = [];
+    if (pools.get(this.key) === this) pools.delete(this.key);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+
+  get key(): string {
+    return `${this.size}/${this.sharpConcurrency ?? 0}`;
+  }
+}
+
+const pools = new Map<string, ImagePool>();
+
+/** The shared pool of `size` workers (one per size and sharp concurrency). */
+export function sharedPool(size: number, sharpConcurrency?: number): ImagePool {
+  const key = `${size}/${sharpConcurrency ?? 0}`;
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = new ImagePool(size, sharpConcurrency)));
+  return pool.acquire();
+}
