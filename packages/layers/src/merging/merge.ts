@@ -21,6 +21,10 @@ abstract class Merge extends Layer {
   call(inputs: Value | Value[], _ctx: TraceContext): Value {
     return this.combine(Array.isArray(inputs) ? inputs : [inputs]);
   }
+  /** Merge layers have no arguments of their own: any subclass is rebuilt from the common ones. */
+  static fromConfig<T>(this: new (args: LayerArgs) => T, config: Record<string, any>): T {
+    return new this(argsFromConfig(config));
+  }
 }
 
 const fold = (f: (a: Value, b: Value) => Value) => (xs: Value[]) => xs.slice(1).reduce(f, xs[0]);
@@ -28,45 +32,27 @@ const fold = (f: (a: Value, b: Value) => Value) => (xs: Value[]) => xs.slice(1).
 export class Add extends Merge {
   static override className = 'Add';
   protected combine = fold(ops.add);
-  static fromConfig(c: Record<string, any>) {
-    return new Add(argsFromConfig(c));
-  }
 }
 export class Subtract extends Merge {
   static override className = 'Subtract';
   protected override maxInputs = 2;
   protected combine = ([a, b]: Value[]) => ops.sub(a, b);
-  static fromConfig(c: Record<string, any>) {
-    return new Subtract(argsFromConfig(c));
-  }
 }
 export class Multiply extends Merge {
   static override className = 'Multiply';
   protected combine = fold(ops.mul);
-  static fromConfig(c: Record<string, any>) {
-    return new Multiply(argsFromConfig(c));
-  }
 }
 export class Average extends Merge {
   static override className = 'Average';
   protected combine = (xs: Value[]) => ops.mul(fold(ops.add)(xs), ops.scalar(1 / xs.length));
-  static fromConfig(c: Record<string, any>) {
-    return new Average(argsFromConfig(c));
-  }
 }
 export class Maximum extends Merge {
   static override className = 'Maximum';
   protected combine = fold(ops.maximum);
-  static fromConfig(c: Record<string, any>) {
-    return new Maximum(argsFromConfig(c));
-  }
 }
 export class Minimum extends Merge {
   static override className = 'Minimum';
   protected combine = fold(ops.minimum);
-  static fromConfig(c: Record<string, any>) {
-    return new Minimum(argsFromConfig(c));
-  }
 }
 
 export interface ConcatenateArgs extends LayerArgs {
