@@ -73,6 +73,13 @@ const CASES: Case[] = [
     expected: { shape: [3, 2, 2], dtype: 'float32', data: [8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11] },
   },
   {
+    title: 'Gather with a negative index counts from the end (ONNX)',
+    inputs: [{ shape: [3, 2] }, { shape: [2], dtype: 'int32' }],
+    make: (x, i) => ops.gather(x, i),
+    feeds: [f([0, 1, 2, 3, 4, 5], [3, 2]), i32([-1, 0])],
+    expected: { shape: [2, 2], dtype: 'float32', data: [4, 5, 0, 1] },
+  },
+  {
     title: 'Gather of uint8 data cast after (how fit feeds raw labels)',
     inputs: [{ shape: [null], dtype: 'uint8' }, { shape: [null], dtype: 'int32' }],
     make: (x, i) => ops.cast(ops.gather(x, i), 'int32'),

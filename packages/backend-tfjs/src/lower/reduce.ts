@@ -4,14 +4,18 @@ import { composite } from './util.js';
 
 type Reducer = (x: tf.Tensor, axes: number[], keepdims: boolean) => tf.Tensor;
 
+const POOL_MIN = 16384;
+
 /**
  * A sum (or mean) over leading axes as an average pool: x viewed as [1, m, 1, r] (NHWC) pooled
  * with an m × 1 window. tfjs' wasm Sum transposes the reduced axes innermost first (2-5 ms for
  * the bias gradient of a 64 × 26 × 26 × 32 conv output); XNNPACK's pooling reads x as it lies
  * (0.5 ms). A matmul with a row of ones would be as fast only if x were a cached weight.
  */
-function leadingAxesByPool(k: number, keepdims: boolean, mean: boolean) {
+function leadingAxesByPool(k: number, keepdims: boolean, mean: boolean, stock: (x: tf.Tensor) => tf.Tensor) {
   return composite((x) => {
+    // Small tensors: creating the pooling operator costs more than the transpose saves.
+    if (x.size < POOL_MIN) return stock(x);
     const m = x.shape.slice(0, k).reduce((p, d) => p * d, 1);
     const rest = x.shape.slice(k);
     const avg = tf.avgPool(tf.reshape(x, [1, m, 1, x.size / m]) as tf.Tensor4D, [m, 1], 1, 'valid');
@@ -27,7 +31,7 @@ const reduction =
     const keepdims = attrs.keepdims as boolean;
     if (axes.length === 0) return (x) => tf.clone(x);
     const leading = axes.every((a, i) => a === i) && axes.length < input.rank;
-    if (byPool && kernels === 'wasm' && input.dtype === 'float32' && leading) return leadingAxesByPool(axes.length, keepdims, byPool === 'mean');
+    if (byPool && kernels === 'wasm' && input.dtype === 'float32' && leading) return leadingAxesByPool(axes.length, keepdims, byPool === 'mean', (x) => f(x, axes, keepdims));
     // tfjs returns float32 for some integer reductions (mean); the IR keeps the input dtype.
     if (outputs[0].dtype === 'int32') return composite((x) => tf.cast(f(x, axes, keepdims), 'int32'));
     return (x) => f(x, axes, keepdims);

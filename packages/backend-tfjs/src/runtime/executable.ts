@@ -31,20 +31,23 @@ export interface Plan {
   outputDtypes: DType[];
 }
 
+/** A constant's value as a map key (-0 and 0 differ: 1 / -0 is -∞). */
+const scalarKey = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
 const layerOf = (node: Node) => (node.scope ? ` (from layer '${node.scope.split('/')[0]}')` : '');
 
-/**
- * Lower every node once: resolve its lowering, work out attribute-derived arguments, upload
- * constants, fold nodes whose inputs are all constants, and plan when each intermediate is freed.
- * Runs with `kernels` active (constants are made on them).
- */
 /**
  * Comparisons whose every reader is a Cast to float32 (and which are not graph outputs): they
  * are lowered to float masks and those Casts become free aliases.
  */
 function maskFusions(graph: Graph, masks: Lowerings): { masked: Set<Node>; aliased: Set<Node> } {
   const readers = new Map<Value, Node[]>();
-  for (const node of graph.nodes) for (const v of node.inputs) readers.set(v, [...(readers.get(v) ?? []), node]);
+  for (const node of graph.nodes)
+    for (const v of node.inputs) {
+      const rs = readers.get(v);
+      if (rs) rs.push(node);
+      else readers.set(v, [node]);
+    }
   const outputs = new Set(graph.outputs);
   const masked = new Set<Node>();
   const aliased = new Set<Node>();
@@ -59,6 +62,11 @@ function maskFusions(graph: Graph, masks: Lowerings): { masked: Set<Node>; alias
   return { masked, aliased };
 }
 
+/**
+ * Lower every node once: resolve its lowering, work out attribute-derived arguments, upload
+ * constants, fold nodes whose inputs are all constants, and plan when each intermediate is freed.
+ * Runs with `kernels` active (constants are made on them).
+ */
 export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, masks: Lowerings = {}): Plan {
   const slotOf = new Map<Value, number>();
   let slots = 0;
@@ -97,7 +105,7 @@ export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, 
       const outs = node.outputs.map(slot);
       if (typeof lowered !== 'function') {
         // Scalars repeat a lot (1, 0, epsilon …): one tensor per value.
-        const key = lowered.size === 1 && node.op.name === 'Constant' ? `${lowered.dtype}[${lowered.shape}]${(node.attrs.value as Tensor).data[0]}` : null;
+        const key = lowered.size === 1 && node.op.name === 'Constant' ? `${lowered.dtype}[${lowered.shape}]${scalarKey((node.attrs.value as Tensor).data[0])}` : null;
         const shared = key !== null ? scalars.get(key) : undefined;
         if (shared !== undefined) {
           lowered.dispose();
