@@ -15,8 +15,9 @@ export interface OnnxBackendOptions extends SessionOptions {
 /** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
 export class OnnxBackend implements Backend {
   readonly name = 'onnx';
-  // Sessions cached per serialized graph: the same model compiled twice reuses its session.
-  private cache = new Map<string, Promise<OrtExecutable>>();
+  // Sessions cached per serialized graph: the same graph compiled twice shares one session,
+  // released when the last executable using it is disposed.
+  private cache = new Map<string, { session: Promise<OrtExecutable>; users: number }>();
 
   constructor(private options: OnnxBackendOptions = {}) {}
 
@@ -27,13 +28,26 @@ export class OnnxBackend implements Backend {
   async compile(graph: Graph): Promise<Executable> {
     const { bytes, inputNames, outputNames } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
     const key = createHash('sha1').update(bytes).digest('hex');
-    let exe = this.cache.get(key);
-    if (!exe) {
-      exe = OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), this.options);
-      this.cache.set(key, exe);
-      exe.catch(() => this.cache.delete(key));
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), this.options), users: 0 };
+      this.cache.set(key, entry);
+      entry.session.catch(() => this.cache.delete(key));
     }
-    return exe;
+    entry.users++;
+    const shared = await entry.session;
+    let disposed = false;
+    return {
+      run: (feeds) => shared.run(feeds),
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        if (--entry!.users === 0) {
+          this.cache.delete(key);
+          shared.dispose();
+        }
+      },
+    };
   }
 
   upload(t: Tensor): OrtValue {

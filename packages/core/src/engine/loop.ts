@@ -179,6 +179,7 @@ class FitSession {
     const lr = this.model.optimizer!.learningRate;
     if (lr !== this.lr || !this.lrValue) {
       this.lr = lr;
+      this.lrValue?.dispose();
       this.lrValue = this.backend.upload(Tensor.scalar(lr));
     }
     return this.lrValue;
@@ -188,16 +189,17 @@ class FitSession {
   async call(exe: Executable, layout: TrainStepLayout, data: DeviceValue[], indices: Int32Array[], firstStep: number): Promise<void> {
     const sizes = indices.map((i) => i.length);
     for (const c of this.batchHooks) await c.onTrainBatchBegin(firstStep, { batch: firstStep, size: sizes[0] });
-    const feeds = [
-      ...data,
+    const perCall = [
       ...indices.map((i) => this.backend.upload(new Tensor(i, [i.length], 'int32'))),
-      this.learningRate(),
-      ...this.state.values,
       ...randomFeeds(layout.graph.randomInputs, sizes[0], this.backend),
     ];
+    const nIndices = indices.length;
+    const feeds = [...data, ...perCall.slice(0, nIndices), this.learningRate(), ...this.state.values, ...perCall.slice(nIndices)];
     const outs = await exe.run(feeds);
+    perCall.forEach((v) => v.dispose());
     const k = indices.length;
     const scalars = await Promise.all(outs.slice(0, k * this.nMetrics).map((o) => o.read()));
+    outs.slice(0, k * this.nMetrics).forEach((o) => o.dispose());
     this.state.advance(outs.slice(k * this.nMetrics));
     for (let j = 0; j < k; j++) {
       this.means.add(
@@ -212,6 +214,14 @@ class FitSession {
         }
       }
     }
+  }
+
+  /** Free what this fit put on the backend besides the weights (which the model keeps as host tensors). */
+  dispose(data: DeviceValue[] = []): void {
+    this.lrValue?.dispose();
+    this.lrValue = null;
+    data.forEach((d) => d.dispose());
+    this.state.values.forEach((v) => v.dispose());
   }
 
   async endEpoch(epoch: number, validation: Validation | null, batchSize: number): Promise<void> {
@@ -293,6 +303,7 @@ async function fitArrays(model: Model, xIn: Tensor | Tensor[], yIn: Tensor | Ten
     }
     await session.endEpoch(epoch, validation, batchSize);
   }
+  session.dispose(data);
   await session.callbacks.call('onTrainEnd');
   return session.history;
 }
@@ -342,10 +353,12 @@ async function fitSource(model: Model, source: BatchSource, args: FitArgs): Prom
       // The graph was compiled for the first batch's dtypes; later batches are converted to them.
       const feeds = arrays.map((a, i) => backend.upload(a.dtype === expected[i] ? a : a.astype(expected[i])));
       await session.call(exe, layout, feeds, [identity(arrays[0].shape[0])], b);
+      feeds.forEach((f) => f.dispose());
       if (model.stopTraining) break;
     }
     if (b > 0) await session.endEpoch(epoch, validation, args.batchSize ?? 32);
   }
+  session.dispose();
   await session.callbacks.call('onTrainEnd');
   return session.history;
 }
@@ -419,11 +432,14 @@ async function inferenceBatches(
   const n = arrays[0].shape[0];
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const feeds = [...batchOf(arrays, start, end, dtypes).map((t) => backend.upload(t)), ...weights];
-    const outs = await exe.run(feeds);
+    const batch = batchOf(arrays, start, end, dtypes).map((t) => backend.upload(t));
+    const outs = await exe.run([...batch, ...weights]);
+    batch.forEach((v) => v.dispose());
     onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
+    outs.forEach((o) => o.dispose());
     progress?.(Math.ceil(end / batchSize), Math.ceil(n / batchSize));
   }
+  weights.forEach((w) => w.dispose());
 }
 
 export async function runEvaluate(model: Model, xIn: Tensor | Tensor[] | BatchSource, yIn?: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {

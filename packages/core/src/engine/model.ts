@@ -67,6 +67,12 @@ export class Model extends Layer {
   private backendChoice: string | Backend | undefined;
   private executables = new Map<string, Promise<{ exe: Executable; layout: any }>>();
 
+  /** Drop compiled graphs (after compile() or a backend change), freeing what backends hold for them. */
+  private dropExecutables(): void {
+    for (const entry of this.executables.values()) entry.then(({ exe }) => exe.dispose(), () => {});
+    this.executables.clear();
+  }
+
   constructor(args?: ModelArgs) {
     super(args);
     if (args) {
@@ -96,7 +102,7 @@ export class Model extends Layer {
     this.nodes = order;
     this.layerOrder = kerasLayerOrder(this.outputs, order);
     this.built = true;
-    this.executables.clear();
+    this.dropExecutables();
   }
 
   private layerOrder: Layer[] = [];
@@ -172,7 +178,7 @@ export class Model extends Layer {
     if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto', got ${spe}`);
     this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
-    this.executables.clear();
+    this.dropExecutables();
   }
 
   /** Sequential may still be waiting for its input shape; a functional model is always built. */
@@ -185,7 +191,7 @@ export class Model extends Layer {
   /** Use this backend for this model only. */
   setBackend(backend: string | Backend): void {
     this.backendChoice = backend;
-    this.executables.clear();
+    this.dropExecutables();
   }
 
   /** Compile (once per configuration) the graph for a mode. */
