@@ -7,6 +7,7 @@
  *   layerwise cnn [--epochs 5] …         section 2.1
  *   layerwise inception-block …          section 4.3
  *   layerwise shortcut …                 section 4.3
+ *   layerwise images --dirs A B …        section 2.5
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -20,11 +21,14 @@ import { mlp, OPTIMIZERS } from './commands/mlp.js';
 import { overfit } from './commands/overfit.js';
 import { batchnorm } from './commands/batchnorm.js';
 import { cnn, type CnnProgram } from './commands/cnn.js';
+import { images } from './commands/images.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
 export { batchnorm, buildBatchnorm } from './commands/batchnorm.js';
 export { cnn, buildCnn, buildInceptionBlock, buildShortcut } from './commands/cnn.js';
+export { images, buildImagesCnn } from './commands/images.js';
+export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
 
@@ -131,6 +135,36 @@ const COMMANDS: Record<string, CommandSpec> = {
   cnn: cnnCommand('cnn', '2.1', 5, 'the convolutional network: Conv2D 32 3x3 relu, MaxPooling2D, Flatten, Dense 10 softmax', 'Trains the tutorial\'s CNN (Adagrad, batch 64, 5 epochs) on 28x28x1 images and prints "test acc :  <value>".'),
   'inception-block': cnnCommand('inception-block', '4.3', 10, 'an inception block with the functional API: three towers, Concatenate(axis=1)', 'Builds the tutorial\'s inception block (Concatenate(axis=1) of three (None, 13, 13, 64) towers gives (None, 39, 13, 64)),\ntrains it with RMSprop and prints the test accuracy.'),
   shortcut: cnnCommand('shortcut', '4.3', 10, 'a shortcut connection with the functional API: x + Conv2D(x)', 'Builds the tutorial\'s shortcut connection (Add), trains it with RMSprop and prints the test accuracy.'),
+  images: {
+    summary: 'two folders of images, a binary CNN (the sample program)',
+    section: '2.5',
+    description:
+      'Loads every image of folder A (label 1) and folder B (label 0) like the tutorial\'s image_utils.load_images,\n' +
+      'splits them 75/25, trains the section 2.5 CNN (Conv2D 128, Conv2D 64, MaxPooling2D, Dropout, Dense 128,\n' +
+      'Dropout, Dense 1 sigmoid; Adadelta, binary_crossentropy, metrics acc) with validation data, and prints\n' +
+      'the History; --plot draws acc and val_acc. --make-sample DIR first writes sneaker/bag images from\n' +
+      'Fashion-MNIST as 60x90 JPEG files and uses them.',
+    options: {
+      dirs: { type: 'string', arg: 'A,B', help: 'the two image folders, comma-separated: A is labelled 1, B 0' },
+      'make-sample': { type: 'string', arg: 'DIR', help: 'write a Fashion-MNIST sneaker/bag image set (60x90 JPEG) here and train on it' },
+      samples: { type: 'string', arg: 'N', help: 'images per class for --make-sample (default 200)' },
+      epochs: opt.epochs(20),
+      'batch-size': opt.batchSize,
+      out: { type: 'string', arg: 'FILE', help: 'write the History as JSON' },
+      plot: { type: 'string', arg: 'FILE', help: 'draw acc / val_acc (.png or .svg)' },
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) => {
+      const dirs = str(v, 'dirs')?.split(/[,\s]+/).filter(Boolean);
+      if (dirs && dirs.length !== 2) throw new UsageError(`--dirs takes two folders (A,B), got ${dirs.length}`);
+      if (!dirs && !str(v, 'make-sample')) throw new UsageError('give --dirs A,B or --make-sample DIR');
+      return images(
+        { ...common(v), dirs: dirs as [string, string] | undefined, makeSample: str(v, 'make-sample'), samples: int(v, 'samples', 2), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), out: str(v, 'out'), plot: str(v, 'plot') },
+        io,
+      );
+    },
+  },
 };
 
 function cnnCommand(program: CnnProgram, section: string, epochs: number, summary: string, description: string): CommandSpec {
@@ -271,7 +305,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   let values: Values;
   try {
     const options = Object.fromEntries(Object.entries(command.options).map(([o, s]) => [o, s.short ? { type: s.type, short: s.short } : { type: s.type }]));
-    values = parseArgs({ args: rest, options, strict: true, allowPositionals: false }).values as Values;
+    values = parseArgs({ args: name === 'images' ? joinDirs(rest) : rest, options, strict: true, allowPositionals: false }).values as Values;
   } catch (err) {
     return usageError(io, name, (err as Error).message);
   }
@@ -295,6 +329,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (process.env.LAYERWISE_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
     return 1;
   }
+}
+
+/** `--dirs A B` (the tutorial's two folders) → `--dirs A,B`. */
+function joinDirs(argv: string[]): string[] {
+  const i = argv.indexOf('--dirs');
+  if (i < 0 || i + 2 >= argv.length + 0 || argv[i + 2] === undefined || argv[i + 2].startsWith('-')) return argv;
+  return [...argv.slice(0, i + 1), `${argv[i + 1]},${argv[i + 2]}`, ...argv.slice(i + 3)];
 }
 
 function usageError(io: Io, name: string, message: string): number {

@@ -104,6 +104,22 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
     expectAccuracy(io.out());
   });
 
+  it('images --make-sample DIR: writes Fashion-MNIST JPEGs, loads two folders like image_utils, trains the 2.5 CNN, plots', async () => {
+    const io = capture();
+    const dir = join(tmp, 'images');
+    const plot = join(tmp, 'history.png');
+    const out = join(tmp, 'history.json');
+    expect(await main(['images', '--make-sample', dir, '--samples', '16', '--epochs', '1', '--seed', '1', '--verbose', '2', '--plot', plot, '--out', out, '--backend', 'onnx'], io)).toBe(0);
+    expect(io.out()).toContain('x_train [24,60,90,3], x_test [8,60,90,3], y_train [24], y_test [8]');
+    expect(io.out()).toMatch(/final acc \d\.\d{4}, val_acc \d\.\d{4}/);
+    expect(readFileSync(plot).subarray(1, 4).toString()).toBe('PNG');
+    expect(Object.keys(JSON.parse(readFileSync(out, 'utf8'))).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
+    // The same folders again, as the tutorial's `--dirs A B`.
+    const io2 = capture();
+    expect(await main(['images', '--dirs', join(dir, 'train', 'sneaker'), join(dir, 'train', 'bag'), '--epochs', '1', '--verbose', '0', '--backend', 'onnx'], io2)).toBe(0);
+    expect(io2.out()).toContain('x_train [24,60,90,3]');
+  });
+
   it('mlp --limit 2000 --epochs 1 prints where the data came from and the test accuracy', async () => {
     const io = capture();
     expect(await main(['mlp', '--limit', '2000', '--epochs', '1', '--seed', '7', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
