@@ -1,8 +1,10 @@
 /**
- * @layerwise/data: datasets and data files, Keras-style.
+ * @layerwise/data: datasets, data files and images, Keras-style.
  *
- *   import { fashionMnist } from '@layerwise/data';
+ *   import { fashionMnist, loadImg, flowFromDirectory } from '@layerwise/data';
  *   const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData();
+ *   const img = await loadImg('banana1.jpg', { targetSize: [224, 224] });
+ *   const train = await flowFromDirectory('data60x90/train', { targetSize: [60, 90], classMode: 'binary' });
  */
 import { fashionMnist } from './datasets/fashion-mnist.js';
 import { mnist } from './datasets/mnist.js';
@@ -25,6 +27,7 @@ export {
   type NpyHeader, type EncodeNpyOptions, type EncodeNpzOptions,
 } from './numpy.js';
 export { readZip, isZip, writeZip, crc32 } from './zip.js';
+export { isGzip, maybeGunzip } from './gzip.js';
 export { readTarFile, readTarMembers, type TarEntry } from './tar.js';
 export { readPickle, PickleDict, type PickleValue, type PickledArray } from './pickle.js';
 
@@ -48,7 +51,6 @@ export { makeFashionImageSet, fashionClassFolder, type FashionImageSetOptions, t
 
 // Splitting (scikit-learn's train_test_split).
 export { trainTestSplit, type TrainTestSplitOptions, type Splittable } from './split.js';
-export { isGzip, maybeGunzip } from './gzip.js';
 
 // Downloads and the cache.
 export { downloadFile, sha256File, type DownloadOptions, type DownloadResult } from './download.js';

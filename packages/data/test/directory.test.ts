@@ -249,6 +249,11 @@ describe('problems are named', () => {
       expect(x.shape).toEqual([5, 8, 8, 3]);
       expect(y.toArray()).toEqual([[1, 0], [1, 0], [0, 1], [0, 1], [0, 1]]);
     }
+    for (const workers of [2, 0]) {
+      const full = await flowFromDirectory(dir, { log, workers, validate: 'full', shuffle: false }); // every file decoded once, in the workers
+      its.push(full);
+      expect(full.filenames).toEqual(['cats/ok.jpg', 'cats/ok.png', 'dogs/ok.bmp', 'dogs/ok.gif', 'dogs/ok.webp']);
+    }
     await expect(flowFromDirectory(dir, { log, onInvalidImage: 'error' })).rejects.toThrow(DataError);
     const skip = await flowFromDirectory(dir, { log: { warn: () => { throw new Error('no warning expected'); }, info: () => {} }, onInvalidImage: 'skip' });
     its.push(skip);
