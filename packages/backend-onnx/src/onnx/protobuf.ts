@@ -4,7 +4,6 @@
  * this is all of protobuf it uses, so no schema compiler is pulled in.
  */
 export class ProtoWriter {
-  private chunks: Uint8Array[] = [];
   private buf = new Uint8Array(256);
   private pos = 0;
 

@@ -2,7 +2,7 @@ import type { SymShape, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { apply1, cast, defineOp, normalizeAxes, scalar } from './registry.js';
 import { div, equal, mul } from './elementwise.js';
-import { expandLike, registerSumOver, registerSumTo, reshapeLike, unsqueeze } from './shape.js';
+import { expandLike, reshapeLike, unsqueeze } from './shape.js';
 
 type ReduceAttrs = { axes: number[]; keepdims: boolean };
 
@@ -85,5 +85,3 @@ export function sumTo(dy: Value, like: Value): Value {
 function sameShape(a: SymShape, b: SymShape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
-registerSumTo(sumTo);
-registerSumOver((x, axes) => sum(x, axes, false));

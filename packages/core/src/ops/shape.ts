@@ -1,6 +1,8 @@
 import type { Dim, SymShape, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { apply1, defineOp, fmt } from './registry.js';
+// reduce.ts imports this file too; the cycle is safe because gradients only run after both have loaded.
+import { sum, sumTo } from './reduce.js';
 
 /**
  * Reshape with ONNX semantics: 0 copies the input's dimension at that position, -1 is inferred.
@@ -54,15 +56,9 @@ export const ExpandLike = defineOp({
   name: 'ExpandLike',
   inputs: ['x', 'ref'],
   inferShape: ([x, ref]) => [{ shape: ref.shape, dtype: x.dtype }],
-  // The adjoint of broadcasting is summing back; reduce.ts owns sumTo, so import lazily via the op table.
-  grad: ({ inputs: [x], dys: [dy] }) => [sumToLazy(dy!, x), null],
+  // The adjoint of broadcasting is summing back.
+  grad: ({ inputs: [x], dys: [dy] }) => [sumTo(dy!, x), null],
 });
-
-let sumToImpl: ((dy: Value, like: Value) => Value) | null = null;
-export function registerSumTo(fn: (dy: Value, like: Value) => Value): void {
-  sumToImpl = fn;
-}
-const sumToLazy = (dy: Value, like: Value) => sumToImpl!(dy, like);
 
 export const Transpose = defineOp<{ perm: number[] }>({
   name: 'Transpose',
@@ -202,15 +198,9 @@ export const Tile = defineOp<{ repeats: number[] }>({
     });
     if (!sumAxes.length) return [dy!];
     // 0 (copy) only works where the axis position is unchanged; a symbolic axis is only allowed before the first split.
-    return [reshapeLike(sumOver(reshape(dy!, split), sumAxes), x)];
+    return [reshapeLike(sum(reshape(dy!, split), sumAxes), x)];
   },
 });
-
-let sumOverImpl: ((x: Value, axes: number[]) => Value) | null = null;
-export function registerSumOver(fn: (x: Value, axes: number[]) => Value): void {
-  sumOverImpl = fn;
-}
-const sumOver = (x: Value, axes: number[]) => sumOverImpl!(x, axes);
 
 export const pad = (x: Value, pads: number[], value = 0) => apply1(Pad, [x], { pads, value });
 export const slice = (x: Value, starts: number[], ends: (number | null)[]): Value => apply1(Slice, [x], { starts, ends });
