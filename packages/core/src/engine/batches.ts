@@ -90,7 +90,11 @@ export class BatchPuller {
 
   /** Start fetching the next batch now (it decodes while the current step runs). */
   prefetch(): void {
-    this.pending ??= Promise.resolve(this.iterator.next());
+    if (this.pending) return;
+    this.pending = Promise.resolve(this.iterator.next());
+    // A prefetch nobody reads (training stopped, the source was closed) must not surface as an
+    // unhandled rejection; a read batch still reports its error through next().
+    this.pending.catch(() => {});
   }
 
   /** Begin a new pass over a finite source (evaluate/predict read it from the start). */

@@ -349,7 +349,7 @@ async function fitSource(model: Model, source: BatchSource, args: FitArgs): Prom
         }
         arrays = prepare(batch);
       }
-      puller.prefetch();
+      if (stepsPerEpoch === undefined || b + 1 < stepsPerEpoch || epoch + 1 < (args.epochs ?? 1)) puller.prefetch();
       // The graph was compiled for the first batch's dtypes; later batches are converted to them.
       const feeds = arrays.map((a, i) => backend.upload(a.dtype === expected[i] ? a : a.astype(expected[i])));
       await session.call(exe, layout, feeds, [identity(arrays[0].shape[0])], b);
@@ -481,7 +481,7 @@ async function evaluateSource(model: Model, puller: BatchPuller, steps: number |
   for (let b = 0; steps === undefined || b < steps; b++) {
     const batch = await puller.next(steps !== undefined);
     if (!batch) break;
-    puller.prefetch();
+    if (steps === undefined || b + 1 < steps) puller.prefetch();
     const { xs, ys } = splitBatch(batch, 'evaluate');
     if (!ys) throw new DataError('evaluate: generator batches must be [x, y] (got x only)');
     model.checkInputs(xs);
@@ -526,7 +526,7 @@ async function predictSource(model: Model, source: BatchSource, args: PredictArg
   for (let b = 0; steps === undefined || b < steps; b++) {
     const batch = await puller.next(false);
     if (!batch) break;
-    puller.prefetch();
+    if (steps === undefined || b + 1 < steps) puller.prefetch();
     const { xs } = splitBatch(batch, 'predict');
     model.checkInputs(xs);
     parts.push(await runPredict(model, xs, { batchSize: xs[0].shape[0], verbose: 0 }));
