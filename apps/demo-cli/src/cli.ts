@@ -8,6 +8,7 @@
  *   layerwise inception-block …          section 4.3
  *   layerwise shortcut …                 section 4.3
  *   layerwise images --dirs A B …        section 2.5
+ *   layerwise augment photo.jpg …        section 3.1
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -22,12 +23,14 @@ import { overfit } from './commands/overfit.js';
 import { batchnorm } from './commands/batchnorm.js';
 import { cnn, type CnnProgram } from './commands/cnn.js';
 import { images } from './commands/images.js';
+import { augment } from './commands/augment.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
 export { batchnorm, buildBatchnorm } from './commands/batchnorm.js';
 export { cnn, buildCnn, buildInceptionBlock, buildShortcut } from './commands/cnn.js';
 export { images, buildImagesCnn } from './commands/images.js';
+export { augment } from './commands/augment.js';
 export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
@@ -65,7 +68,9 @@ interface CommandSpec {
   section: string;
   description: string;
   options: Record<string, OptionSpec>;
-  run: (values: Values, io: Io) => Promise<unknown>;
+  /** Positional arguments the command takes (default none). */
+  positionals?: number;
+  run: (values: Values, io: Io, positionals: string[]) => Promise<unknown>;
 }
 type Values = Record<string, string | boolean | undefined>;
 
@@ -161,6 +166,66 @@ const COMMANDS: Record<string, CommandSpec> = {
       if (!dirs && !str(v, 'make-sample')) throw new UsageError('give --dirs A,B or --make-sample DIR');
       return images(
         { ...common(v), dirs: dirs as [string, string] | undefined, makeSample: str(v, 'make-sample'), samples: int(v, 'samples', 2), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), out: str(v, 'out'), plot: str(v, 'plot') },
+        io,
+      );
+    },
+  },
+  augment: {
+    summary: 'ImageDataGenerator on one photo: shifted, rotated, zoomed, colour-shifted copies',
+    section: '3.1',
+    description:
+      'layerwise augment PHOTO [transform options] --out FILE writes one augmented copy (the tutorial\'s\n' +
+      'shifted_sample.jpg, rotated_sample.jpg …); --count N --dest-dir DIR writes DIR/pic_01.jpg … pic_N.jpg\n' +
+      'as the tutorial\'s batch program (its options: --width-shift 0.3 --rotation 30 --zoom 0.3\n' +
+      '--channel-shift 50 --horizontal-flip --vertical-flip --fill-mode reflect, 99 images).',
+    options: {
+      rotation: { type: 'string', arg: 'DEG', help: 'rotation_range: random rotation in [-DEG, DEG]' },
+      'width-shift': { type: 'string', arg: 'F', help: 'width_shift_range (a fraction of the width, or pixels when >= 1)' },
+      'height-shift': { type: 'string', arg: 'F', help: 'height_shift_range' },
+      zoom: { type: 'string', arg: 'Z', help: 'zoom_range: [1-Z, 1+Z]' },
+      shear: { type: 'string', arg: 'DEG', help: 'shear_range' },
+      'channel-shift': { type: 'string', arg: 'V', help: 'channel_shift_range' },
+      brightness: { type: 'string', arg: 'LO,HI', help: 'brightness_range' },
+      'horizontal-flip': { type: 'boolean', help: 'horizontal_flip' },
+      'vertical-flip': { type: 'boolean', help: 'vertical_flip' },
+      'fill-mode': { type: 'string', arg: 'MODE', help: "fill_mode: nearest (default), constant, reflect, wrap" },
+      out: { type: 'string', arg: 'FILE', help: 'where to write one augmented image (default augmented.jpg)' },
+      count: { type: 'string', arg: 'N', help: 'write N images instead, as DIR/pic_01.jpg …' },
+      'dest-dir': { type: 'string', arg: 'DIR', help: 'the folder for --count (default dest)' },
+      seed: RUN_OPTIONS.seed,
+      help: RUN_OPTIONS.help,
+    },
+    positionals: 1,
+    run: (v, io, positionals) => {
+      const num = (name: string) => {
+        const x = str(v, name);
+        if (x === undefined) return undefined;
+        if (!Number.isFinite(Number(x))) throw new UsageError(`--${name} must be a number, got '${x}'`);
+        return Number(x);
+      };
+      const src = positionals[0];
+      if (!src) throw new UsageError('give the photo to augment: layerwise augment photo.jpg [options]');
+      const brightness = str(v, 'brightness')?.split(',').map(Number) as [number, number] | undefined;
+      return augment(
+        {
+          seed: int(v, 'seed', 0),
+          src,
+          out: str(v, 'out'),
+          count: int(v, 'count', 1),
+          destDir: str(v, 'dest-dir'),
+          generator: {
+            rotationRange: num('rotation'),
+            widthShiftRange: num('width-shift'),
+            heightShiftRange: num('height-shift'),
+            zoomRange: num('zoom'),
+            shearRange: num('shear'),
+            channelShiftRange: num('channel-shift'),
+            brightnessRange: brightness,
+            horizontalFlip: v['horizontal-flip'] === true,
+            verticalFlip: v['vertical-flip'] === true,
+            fillMode: str(v, 'fill-mode') as never,
+          },
+        },
         io,
       );
     },
@@ -303,16 +368,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
 
   let values: Values;
+  let positionals: string[] = [];
   try {
     const options = Object.fromEntries(Object.entries(command.options).map(([o, s]) => [o, s.short ? { type: s.type, short: s.short } : { type: s.type }]));
-    values = parseArgs({ args: name === 'images' ? joinDirs(rest) : rest, options, strict: true, allowPositionals: false }).values as Values;
+    const parsed = parseArgs({ args: name === 'images' ? joinDirs(rest) : rest, options, strict: true, allowPositionals: (command.positionals ?? 0) > 0 });
+    if (parsed.positionals.length > (command.positionals ?? 0)) throw new UsageError(`unexpected argument '${parsed.positionals[command.positionals ?? 0]}'`);
+    values = parsed.values as Values;
+    positionals = parsed.positionals;
   } catch (err) {
     return usageError(io, name, (err as Error).message);
   }
 
   let run: Promise<unknown>;
   try {
-    run = command.run(values, io);
+    run = command.run(values, io, positionals);
   } catch (err) {
     if (err instanceof UsageError) return usageError(io, name, err.message);
     throw err;

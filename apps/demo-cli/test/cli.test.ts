@@ -120,6 +120,22 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
     expect(io2.out()).toContain('x_train [24,60,90,3]');
   });
 
+  it('augment photo --rotation 30 --out FILE, and the 3.1 batch program into a folder', async () => {
+    const photo = fileURLToPath(new URL('../../../packages/data/test/fixtures/images/chelsea.png', import.meta.url));
+    const io = capture();
+    const out = join(tmp, 'rotated.jpg');
+    expect(await main(['augment', photo, '--rotation', '30', '--out', out, '--seed', '2'], io)).toBe(0);
+    expect(readFileSync(out).subarray(0, 2).toString('hex')).toBe('ffd8');
+    const dest = join(tmp, 'dest');
+    expect(await main(['augment', photo, '--width-shift', '0.3', '--rotation', '30', '--zoom', '0.3', '--channel-shift', '50', '--horizontal-flip', '--vertical-flip', '--fill-mode', 'reflect', '--count', '5', '--dest-dir', dest, '--seed', '1'], io)).toBe(0);
+    expect(io.out()).toContain(`wrote 5 augmented images to ${dest}/`);
+    expect(existsSync(join(dest, 'pic_05.jpg'))).toBe(true);
+    const bad = capture();
+    expect(await main(['augment', photo, '--zoom=-2'], bad)).toBe(1);
+    expect(bad.err()).toMatch(/zoomRange/);
+    expect(await main(['augment'], capture())).toBe(2);
+  });
+
   it('mlp --limit 2000 --epochs 1 prints where the data came from and the test accuracy', async () => {
     const io = capture();
     expect(await main(['mlp', '--limit', '2000', '--epochs', '1', '--seed', '7', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
