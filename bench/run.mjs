@@ -123,6 +123,31 @@ if (process.env.BENCH_CNN !== '0') {
   ];
   table(cnnResults);
 }
+// The TensorFlow.js backend against tfjs-layers on the same wasm kernels (issue 3).
+let tfjs = null;
+if (process.env.BENCH_TFJS !== '0') {
+  console.log('\nTensorFlow.js backend (wasm kernels) against @tensorflow/tfjs-layers on the same kernels\n');
+  try {
+    const { runTfjsBench } = await import('./tfjs/mlp.mjs');
+    tfjs = await runTfjsBench({ epochs, kernels: 'wasm', cnn: true });
+  } catch (e) {
+    console.log(`skipped: ${e.message}`);
+  }
+}
+
+// flowFromDirectory decode + resize throughput against torchvision ImageFolder + DataLoader (issue 5).
+let flow = null;
+if (process.env.BENCH_FLOW !== '0') {
+  console.log('\nflowFromDirectory (decode + resize, batch 32) against torchvision ImageFolder + DataLoader(num_workers=2)\n');
+  try {
+    const { runFlowBench } = await import('../packages/data/bench/flow.mjs');
+    flow = await runFlowBench({ perClass: Number(process.env.BENCH_FLOW_PER_CLASS ?? 500) });
+    console.log(JSON.stringify(flow.cases ?? flow, null, 2));
+  } catch (e) {
+    console.log(`skipped: ${e.message}`);
+  }
+}
+
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow }, null, 2));
 console.log('\nwritten: bench/results/latest.json');
