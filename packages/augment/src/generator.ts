@@ -5,8 +5,8 @@
  */
 import { ConfigError, Generator, rng, ShapeError, Tensor } from '@layerwise/core';
 import { flowFromDirectory as dataFlowFromDirectory, type ClassMode, type DirectoryIterator, type DirectoryIteratorOptions } from '@layerwise/data';
-import { applyAffineTransform, FILL_MODES, type FillMode } from './affine.js';
-import { applyBrightnessShift, applyChannelShift, flipAxis } from './ops.js';
+import { FILL_MODES, type FillMode } from './affine.js';
+import { transformArray, type RawTransform, type TransformConfig } from './kernels.js';
 import { NumpyArrayIterator, type FlowOptions } from './numpy-iterator.js';
 import { symmetricEigen } from './linalg.js';
 
@@ -217,7 +217,8 @@ export class ImageDataGenerator {
   }
 
   /** Axes within a single image (batch axes minus one). */
-  private get imgAxes(): { row: number; col: number; channel: number } {
+  /** @internal Row, column and channel axes of one image in this data format. */
+  get imgAxes(): { row: number; col: number; channel: number } {
     return { row: this.rowAxis - 1, col: this.colAxis - 1, channel: this.channelAxis - 1 };
   }
 
@@ -250,20 +251,39 @@ export class ImageDataGenerator {
   /** Keras' apply_transform on one 3-D image: affine, channel shift, flips, brightness. */
   applyTransform(x: Tensor, params: TransformInput): Tensor {
     if (x.rank !== 3) throw new ShapeError(`${W}.applyTransform: expected a single 3-D image, got shape [${x.shape.join(', ')}]`);
-    const { row, col, channel } = this.imgAxes;
-    let out = applyAffineTransform(
-      x,
-      { theta: params.theta ?? 0, tx: params.tx ?? 0, ty: params.ty ?? 0, shear: params.shear ?? 0, zx: params.zx ?? 1, zy: params.zy ?? 1 },
-      { rowAxis: row, colAxis: col, channelAxis: channel, fillMode: this.fillMode, cval: this.cval, order: this.interpolationOrder },
-    );
-    const cs = params.channelShiftIntensity ?? params.channel_shift_intensity ?? null;
-    if (cs !== null && cs !== undefined) out = applyChannelShift(out, cs, channel);
-    if (params.flipHorizontal ?? params.flip_horizontal ?? false) out = flipAxis(out, col);
-    if (params.flipVertical ?? params.flip_vertical ?? false) out = flipAxis(out, row);
-    if (params.brightness !== null && params.brightness !== undefined) out = applyBrightnessShift(out, params.brightness, false, channel);
-    if (out === x) out = new Tensor(Float32Array.from(x.data), x.shape, 'float32');
-    else if (out.dtype !== 'float32') out = out.astype('float32');
-    return out;
+    const p: RawTransform = {
+      theta: params.theta ?? 0,
+      tx: params.tx ?? 0,
+      ty: params.ty ?? 0,
+      shear: params.shear ?? 0,
+      zx: params.zx ?? 1,
+      zy: params.zy ?? 1,
+      flipHorizontal: !!(params.flipHorizontal ?? params.flip_horizontal ?? false),
+      flipVertical: !!(params.flipVertical ?? params.flip_vertical ?? false),
+      channelShiftIntensity: params.channelShiftIntensity ?? params.channel_shift_intensity ?? null,
+      brightness: params.brightness ?? null,
+    };
+    for (const k of ['theta', 'tx', 'ty', 'shear', 'zx', 'zy'] as const)
+      if (!Number.isFinite(p[k])) throw new ConfigError(`applyAffineTransform: ${k} must be finite; got ${p[k]}`);
+    if (p.brightness !== null) {
+      if (!Number.isFinite(p.brightness)) throw new ConfigError(`applyBrightnessShift: brightness must be finite; got ${p.brightness}`);
+      const c = x.shape[this.imgAxes.channel];
+      if (c !== 1 && c !== 3 && c !== 4) throw new ShapeError(`applyBrightnessShift: unsupported channel number ${c} (1, 3 or 4)`);
+    }
+    // The same kernels as the flow workers (kernels.ts): affine with the flips folded in,
+    // channel shift, brightness.
+    const src = x.dtype === 'float32' ? (x.data as Float32Array) : Float32Array.from(x.data);
+    return new Tensor(transformArray(src, x.shape, p, this.transformConfig()), x.shape, 'float32');
+  }
+
+  /** @internal What the flow workers need to run applyTransform. */
+  transformConfig(): TransformConfig {
+    return { ...this.imgAxes, fillMode: this.fillMode, cval: this.cval, order: this.interpolationOrder };
+  }
+
+  /** @internal Whether standardize changes anything (else it is a copy). */
+  standardizes(): boolean {
+    return !!(this.preprocessingFunction || this.rescale || this.samplewiseCenter || this.samplewiseStdNormalization || this.featurewiseCenter || this.featurewiseStdNormalization || this.zcaWhitening);
   }
 
   /** Keras' random_transform: getRandomTransform then applyTransform. */

@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, Generator, rng, Tensor } from '@layerwise/core';
 import { arrayToImg, saveImg } from '@layerwise/data';
-import type { ImageDataGenerator } from './generator.js';
+import type { ImageDataGenerator, TransformParameters } from './generator.js';
+import { transformArray, type RawTransform } from './kernels.js';
+import { defaultWorkers, sharedAugmentPool, type AugmentPool } from './pool.js';
 
 export interface FlowOptions {
   /** Default 32. */
@@ -26,15 +28,25 @@ export interface FlowOptions {
   subset?: 'training' | 'validation' | null;
   /** Skip Keras' check that both subsets hold the same classes. Default false. */
   ignoreClassSplit?: boolean;
+  /**
+   * Worker threads that transform the batches of the async path (`nextAsync()`, `for await`,
+   * `model.fit`): each batch's images are split across them. Default min(2, cores) (0 on one
+   * core); 0 = the main thread. The random parameters are always drawn on the main thread,
+   * in Keras' order, so the batches are the same for any count. The sync `next()` / `for…of`
+   * always runs on the main thread.
+   */
+  workers?: number;
 }
 
 export type FlowBatch = Tensor | [Tensor, Tensor] | [Tensor, Tensor, Tensor];
+
+let nextSharedKey = 1;
 
 function rows(t: Tensor): number {
   return t.rank === 0 ? 0 : t.shape[0];
 }
 
-export class NumpyArrayIterator implements Iterable<FlowBatch> {
+export class NumpyArrayIterator implements Iterable<FlowBatch>, AsyncIterable<FlowBatch> {
   readonly x: Tensor;
   readonly y: Tensor | null;
   readonly sampleWeight: Tensor | null;
@@ -46,6 +58,10 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
   readonly saveToDir: string | null;
   readonly savePrefix: string;
   readonly saveFormat: string;
+  /** Worker threads of the async path (0 = main thread). */
+  readonly workers: number;
+  private pool: AugmentPool | null = null;
+  private sharedKey: number | null = null;
   /** Pending image writes of saveToDir (awaited by `flushSaves()`). */
   private saves: Promise<void>[] = [];
   private indexArray: Int32Array | null = null;
@@ -98,6 +114,9 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
     this.saveToDir = options.saveToDir ?? null;
     this.savePrefix = options.savePrefix ?? '';
     this.saveFormat = options.saveFormat ?? 'png';
+    const workers = options.workers ?? defaultWorkers();
+    if (!Number.isInteger(workers) || workers < 0) throw new ConfigError(`${where}: \`workers\` should be a non-negative integer. Received: ${workers}`);
+    this.workers = workers;
     if (this.saveToDir) mkdirSync(this.saveToDir, { recursive: true });
   }
 
@@ -121,14 +140,30 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
 
   /** Keras' `next(it)`: the next batch, an epoch after another, reshuffled at each epoch start. */
   next(): FlowBatch {
+    const { idx, g } = this.advance();
+    return this.transformedBatch(idx, g);
+  }
+
+  /**
+   * `next()` with the images transformed on the worker threads (`workers`; the main thread
+   * when 0): the iterator's state and the random parameters advance synchronously, at the
+   * call, so calls may overlap (fit prefetches the next batch while the model trains).
+   */
+  nextAsync(): Promise<FlowBatch> {
+    const { idx, g } = this.advance();
+    if (this.workers === 0) return Promise.resolve(this.transformedBatch(idx, g));
+    return this.transformedBatchOnWorkers(idx, g);
+  }
+
+  private advance(): { idx: Int32Array; g: Generator } {
     const g = this.generatorForBatch();
     if (this.batchIndex === 0 || this.indexArray === null) this.setIndexArray(g);
     const current = this.n === 0 ? 0 : (this.batchIndex * this.batchSize) % this.n;
     if (this.n > current + this.batchSize) this.batchIndex++;
     else this.batchIndex = 0;
     this.totalBatchesSeen++;
-    const idx = (this.indexArray as Int32Array).subarray(current, current + this.batchSize);
-    return this.transformedBatch(idx, g);
+    const idx = (this.indexArray as Int32Array).slice(current, current + this.batchSize);
+    return { idx, g };
   }
 
   /** Keras' `__getitem__(i)`: batch i of the current epoch's order. */
@@ -151,6 +186,21 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
     for (;;) yield this.next();
   }
 
+  /** The same endless pass, batches transformed on the worker threads (what fit prefers). */
+  [Symbol.asyncIterator](): AsyncIterator<FlowBatch> {
+    this.reset();
+    return { next: async () => ({ done: false, value: await this.nextAsync() }) };
+  }
+
+  /** Stops the worker threads (they are unref'd while idle, so this is optional). */
+  async close(): Promise<void> {
+    const p = this.pool;
+    this.pool = null;
+    if (p && this.sharedKey !== null) p.dropData(this.sharedKey);
+    this.sharedKey = null;
+    if (p) await p.release();
+  }
+
   /** Wait for the images saveToDir is writing. */
   async flushSaves(): Promise<void> {
     const s = this.saves;
@@ -164,18 +214,71 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
     const per = imgShape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(idx.length * per);
     const src = this.x.data as Float32Array;
+    const cfg = gen.transformConfig();
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i];
-      const img = new Tensor(src.subarray(j * per, (j + 1) * per), imgShape, 'float32');
-      const params = gen.getRandomTransform(imgShape, undefined, g);
-      const t = gen.standardize(gen.applyTransform(img, params));
-      out.set(t.data, i * per);
+      // applyTransform's kernels, written straight into the batch
+      const params = raw(gen.getRandomTransform(imgShape, undefined, g));
+      transformArray(src.subarray(j * per, (j + 1) * per), imgShape, params, cfg, out.subarray(i * per, (i + 1) * per));
+    }
+    return this.finish(idx, g, out);
+  }
+
+  private async transformedBatchOnWorkers(idx: Int32Array, g: Generator): Promise<FlowBatch> {
+    const gen = this.imageDataGenerator;
+    const imgShape = this.x.shape.slice(1);
+    const per = imgShape.reduce((a, b) => a * b, 1);
+    const params: RawTransform[] = [];
+    for (let i = 0; i < idx.length; i++) params.push(raw(gen.getRandomTransform(imgShape, undefined, g)));
+    const names = this.saveNames(idx, g); // drawn now: the same draws as the main-thread path
+    const cfg = gen.transformConfig();
+    this.pool ??= sharedAugmentPool(this.workers);
+    const pool = this.pool;
+    await pool.ready();
+    if (this.sharedKey === null) {
+      // The images go to the workers once, in shared memory (a copy of x, made at first use).
+      const shared = new Float32Array(new SharedArrayBuffer(this.x.size * 4));
+      shared.set(this.x.data as Float32Array);
+      this.sharedKey = nextSharedKey++;
+      pool.addData(this.sharedKey, shared);
+    }
+    const key = this.sharedKey;
+    const parts = Math.min(this.workers, idx.length);
+    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * idx.length) / parts));
+    // The workers write straight into shared memory; the batch is one copy of it into an
+    // ordinary buffer (backends such as onnxruntime-node reject shared-memory arrays).
+    const shared = new Float32Array(new SharedArrayBuffer(idx.length * per * 4));
+    await Promise.all(
+      Array.from({ length: parts }, (_, k) => {
+        const [a, b] = [bounds[k], bounds[k + 1]];
+        return pool.run(k, { key, shape: imgShape, cfg, params: params.slice(a, b), indices: idx.slice(a, b), out: shared.subarray(a * per, b * per) });
+      }),
+    );
+    return this.finish(idx, g, shared.slice(), names);
+  }
+
+  private saveNames(idx: Int32Array, g: Generator): string[] {
+    if (!this.saveToDir) return [];
+    return Array.from(idx, (j) => `${this.savePrefix}_${j}_${g.int(10000)}.${this.saveFormat}`);
+  }
+
+  /** standardize per image, saveToDir, and the labels / weights of the batch. */
+  private finish(idx: Int32Array, g: Generator, out: Float32Array, names?: string[]): FlowBatch {
+    const gen = this.imageDataGenerator;
+    const imgShape = this.x.shape.slice(1);
+    const per = imgShape.reduce((a, b) => a * b, 1);
+    if (gen.standardizes()) {
+      for (let i = 0; i < idx.length; i++) {
+        const img = new Tensor(out.subarray(i * per, (i + 1) * per), imgShape, 'float32');
+        out.set(gen.standardize(img).data, i * per);
+      }
     }
     const bx = new Tensor(out, [idx.length, ...imgShape], 'float32');
     if (this.saveToDir) {
+      const files = names ?? this.saveNames(idx, g);
       for (let i = 0; i < idx.length; i++) {
         const img = arrayToImg(bx.slice(i, i + 1).reshape(imgShape), { dataFormat: gen.dataFormat, scale: true });
-        const name = `${this.savePrefix}_${idx[i]}_${g.int(10000)}.${this.saveFormat}`;
+        const name = files[i];
         const p = saveImg(join(this.saveToDir, name), img).catch((e: unknown) => {
           process.stderr.write(`ImageDataGenerator.flow: could not save ${name}: ${String(e)}\n`);
         });
@@ -187,4 +290,19 @@ export class NumpyArrayIterator implements Iterable<FlowBatch> {
     if (this.sampleWeight === null) return [bx, by];
     return [bx, by, this.sampleWeight.take(idx)];
   }
+}
+
+function raw(p: TransformParameters): RawTransform {
+  return {
+    theta: p.theta,
+    tx: p.tx,
+    ty: p.ty,
+    shear: p.shear,
+    zx: p.zx,
+    zy: p.zy,
+    flipHorizontal: p.flipHorizontal,
+    flipVertical: p.flipVertical,
+    channelShiftIntensity: p.channelShiftIntensity ?? null,
+    brightness: p.brightness ?? null,
+  };
 }
