@@ -62,6 +62,19 @@ export class ImagePool {
   private slots: Slot[] = [];
   private nextId = 1;
   private users = 0;
+  /**
+   * Workers stay unref'd (a forgotten iterator never keeps the process alive); while requests
+   * are in flight a timer keeps it running instead. (Toggling worker.ref()/unref() per request
+   * let Node exit mid-await now and then — seen in @layerwise/augment's pool.)
+   */
+  private inflight = 0;
+  private keepAlive: ReturnType<typeof setInterval> | null = null;
+  private settle(): void {
+    if (--this.inflight === 0 && this.keepAlive) {
+      clearInterval(this.keepAlive);
+      this.keepAlive = null;
+    }
+  }
 
   constructor(
     readonly size: number,
@@ -78,7 +91,6 @@ export class ImagePool {
         const p = slot.pending.get(msg.id);
         if (!p) return;
         slot.pending.delete(msg.id);
-        if (slot.pending.size === 0) worker.unref();
         p.resolve(msg);
       });
       const fail = (err: Error) => {
@@ -101,9 +113,18 @@ export class ImagePool {
   async run(request: Request): Promise<WorkerResponse> {
     const slot = this.slot(await workerScript());
     const id = this.nextId++;
+    if (this.inflight++ === 0) this.keepAlive = setInterval(() => {}, 1 << 30);
     return new Promise<WorkerResponse>((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.ref();
+      slot.pending.set(id, {
+        resolve: (r) => {
+          this.settle();
+          resolve(r);
+        },
+        reject: (e) => {
+          this.settle();
+          reject(e);
+        },
+      });
       slot.worker.postMessage({ ...request, id });
     });
   }
