@@ -9,6 +9,7 @@
  *   layerwise shortcut …                 section 4.3
  *   layerwise images --dirs A B …        section 2.5
  *   layerwise augment photo.jpg …        section 3.1
+ *   layerwise augment-train --method …   section 3.3
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -24,6 +25,7 @@ import { batchnorm } from './commands/batchnorm.js';
 import { cnn, type CnnProgram } from './commands/cnn.js';
 import { images } from './commands/images.js';
 import { augment } from './commands/augment.js';
+import { augmentTrain, AUGMENT_METHODS } from './commands/augment-train.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
@@ -31,6 +33,7 @@ export { batchnorm, buildBatchnorm } from './commands/batchnorm.js';
 export { cnn, buildCnn, buildInceptionBlock, buildShortcut } from './commands/cnn.js';
 export { images, buildImagesCnn } from './commands/images.js';
 export { augment } from './commands/augment.js';
+export { augmentTrain } from './commands/augment-train.js';
 export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
@@ -229,6 +232,29 @@ const COMMANDS: Record<string, CommandSpec> = {
         io,
       );
     },
+  },
+  'augment-train': {
+    summary: 'training with data augmentation: the flow loop, fit_generator, flow_from_directory',
+    section: '3.3',
+    description:
+      '--method flow: the loop version (each augmented batch of datagen.flow is one model.fit);\n' +
+      '--method fit-generator: model.fitGenerator(datagen.flow(x, y, batch_size=32), steps_per_epoch=len(x)/32);\n' +
+      '--method directory: writes sneaker/bag Fashion-MNIST JPEGs (60x90) and trains with flowFromDirectory.\n' +
+      'Augmentation as the tutorial: shifts 0.3, rotation 30, zoom 0.3, both flips; Adadelta(lr=1.0) as its Keras 2.',
+    options: {
+      method: { type: 'string', arg: AUGMENT_METHODS.join('|'), help: 'how augmented batches reach the model (default fit-generator)' },
+      epochs: opt.epochs(10),
+      limit: { type: 'string', arg: 'N', help: 'flow/fit-generator: first N samples; directory: images per class (default 500)' },
+      'image-dir': { type: 'string', arg: 'PATH', help: 'directory: where to write the image set (default a temp folder)' },
+      offline: DATA_OPTIONS.offline,
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    run: (v, io) =>
+      augmentTrain(
+        { ...common(v), method: choice(v, 'method', AUGMENT_METHODS) ?? 'fit-generator', epochs: int(v, 'epochs', 1), limit: int(v, 'limit', 1), imageDir: str(v, 'image-dir') },
+        io,
+      ),
   },
 };
 

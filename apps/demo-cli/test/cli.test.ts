@@ -136,6 +136,16 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
     expect(await main(['augment'], capture())).toBe(2);
   });
 
+  it.each([
+    [['--method', 'flow', '--limit', '256'], /test acc :  [0-9.]+/],
+    [['--method', 'fit-generator', '--limit', '256'], /test acc :  [0-9.]+/],
+    [['--method', 'directory', '--limit', '32'], /val acc :  [0-9.]+/],
+  ])('augment-train %j: the 3.3 programs', async (args, result) => {
+    const io = capture();
+    expect(await main(['augment-train', ...(args as string[]), '--epochs', '1', '--seed', '4', '--verbose', '0', '--offline', '--backend', 'onnx'], io)).toBe(0);
+    expect(io.out()).toMatch(result as RegExp);
+  });
+
   it('mlp --limit 2000 --epochs 1 prints where the data came from and the test accuracy', async () => {
     const io = capture();
     expect(await main(['mlp', '--limit', '2000', '--epochs', '1', '--seed', '7', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
