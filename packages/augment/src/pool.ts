@@ -3,13 +3,10 @@
  * closed when the last one is closed. Workers are unref'd (a forgotten iterator never keeps
  * the process alive); a ref'd timer keeps the process alive while requests are in flight.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
+import { workerScriptUrl } from '@layerwise/data';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -21,31 +18,9 @@ interface Slot {
 let scriptUrl: URL | undefined;
 let scriptPromise: Promise<URL> | undefined;
 
-/** dist/augment-worker.js next to the built package; from the TypeScript sources (vitest), worker.ts bundled once with esbuild into the temp folder. */
+/** dist/augment-worker.js next to the built package; from the sources (vitest), worker.ts bundled on the fly. */
 function workerScript(): Promise<URL> {
-  scriptPromise ??= (async () => {
-    const here = import.meta.url;
-    if (!here.endsWith('.ts')) return new URL('./augment-worker.js', here);
-    const moduleName = 'esbuild'; // not a literal: keeps bundlers from following it
-    const esbuild = (await import(moduleName)) as typeof import('esbuild');
-    const result = await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./worker.ts', here))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-    });
-    const code = result.outputFiles[0].text;
-    const file = join(tmpdir(), `layerwise-augment-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(file)) {
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, code);
-      renameSync(temp, file);
-    }
-    return pathToFileURL(file);
-  })();
+  scriptPromise ??= workerScriptUrl({ from: import.meta.url, built: './augment-worker.js', source: './worker.ts', name: 'layerwise-augment-worker' });
   return scriptPromise.then((u) => (scriptUrl = u));
 }
 

@@ -56,3 +56,6 @@ export { trainTestSplit, type TrainTestSplitOptions, type Splittable } from './s
 export { downloadFile, sha256File, type DownloadOptions, type DownloadResult } from './download.js';
 export { layerwiseHome, datasetCacheDir, kerasDatasetsDir } from './cache.js';
 export { fashionMnistSampleDir } from './assets.js';
+
+// For packages that run their own worker threads (built file in dist, bundled on the fly from sources).
+export { workerScriptUrl, type WorkerScriptOptions } from './workers/script.js';

@@ -1,20 +1,15 @@
 /**
  * A pool of image workers (node:worker_threads), shared by the directory iterators of a
- * process and closed when the last one is closed. Workers are unref'd while idle, so a
- * forgotten iterator never keeps the process alive; each is ref'd while it has work, so a
+ * process and closed when the last one is closed. Workers are unref'd, so a forgotten iterator
+ * never keeps the process alive; a timer keeps it alive while requests are in flight, so a
  * pending batch is not lost to an early exit.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 // Loaded on the main thread before any worker loads it: libvips must stay loaded while
 // workers come and go (sharp's advice for worker threads).
 import 'sharp';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
+import { workerScriptUrl } from '../workers/script.js';
 
 type Request = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -25,36 +20,8 @@ interface Slot {
 
 let scriptPromise: Promise<URL> | undefined;
 
-/**
- * The worker's script: dist/image-worker.js next to the built package; when running from
- * the TypeScript sources (vitest), worker.ts bundled once with esbuild into the temp folder.
- */
 function workerScript(): Promise<URL> {
-  scriptPromise ??= (async () => {
-    const here = import.meta.url;
-    if (!here.endsWith('.ts')) return new URL('./image-worker.js', here);
-    const moduleName = 'esbuild'; // not a literal: keeps bundlers from following it
-    const esbuild = (await import(moduleName)) as typeof import('esbuild');
-    const sharpPath = createRequire(here).resolve('sharp');
-    const result = await esbuild.build({
-      entryPoints: [fileURLToPath(new URL('./worker.ts', here))],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      write: false,
-      logLevel: 'silent',
-      plugins: [{ name: 'sharp', setup: (b) => b.onResolve({ filter: /^sharp$/ }, () => ({ path: sharpPath, external: true })) }],
-    });
-    const code = result.outputFiles[0].text;
-    const file = join(tmpdir(), `layerwise-image-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
-    if (!existsSync(file)) {
-      const temp = `${file}.${process.pid}.tmp`;
-      writeFileSync(temp, code);
-      renameSync(temp, file);
-    }
-    return pathToFileURL(file);
-  })();
+  scriptPromise ??= workerScriptUrl({ from: import.meta.url, built: './image-worker.js', source: './worker.ts', external: ['sharp'], name: 'layerwise-image-worker' });
   return scriptPromise;
 }
 
