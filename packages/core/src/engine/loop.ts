@@ -418,28 +418,57 @@ class TrainingState {
   }
 }
 
+/**
+ * An inference graph ready to run batch after batch: compiled once, the weights uploaded once
+ * (a generator's batches reuse them), freed by close().
+ */
+class InferenceRunner {
+  private constructor(
+    private exe: Executable,
+    private layout: InferenceLayout,
+    private backend: Backend,
+    private weights: DeviceValue[],
+  ) {}
+
+  static async open(model: Model, kind: 'test' | 'predict'): Promise<InferenceRunner> {
+    const { exe, layout, backend } = await model.executable<InferenceLayout>(kind);
+    return new InferenceRunner(exe, layout, backend, layout.variables.map((v: Variable) => backend.upload(v.value)));
+  }
+
+  /** Run over `arrays` in batches; outputs go to onBatch as host tensors. */
+  async run(arrays: Tensor[], batchSize: number, onBatch: (outs: Tensor[], size: number) => void, progress: ((step: number) => void) | null = null): Promise<void> {
+    const dtypes = this.layout.graph.inputs.slice(0, arrays.length).map((v) => v.dtype);
+    const n = arrays[0].shape[0];
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const batch = batchOf(arrays, start, end, dtypes).map((t) => this.backend.upload(t));
+      const outs = await this.exe.run([...batch, ...this.weights]);
+      batch.forEach((v) => v.dispose());
+      onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
+      outs.forEach((o) => o.dispose());
+      progress?.(Math.ceil(end / batchSize));
+    }
+  }
+
+  close(): void {
+    this.weights.forEach((w) => w.dispose());
+  }
+}
+
 async function inferenceBatches(
   model: Model,
   kind: 'test' | 'predict',
   arrays: Tensor[],
   batchSize: number,
   onBatch: (outs: Tensor[], size: number) => void,
-  progress: ((step: number, total: number) => void) | null = null,
+  progress: ((step: number) => void) | null = null,
 ): Promise<void> {
-  const { exe, layout, backend } = await model.executable<InferenceLayout>(kind);
-  const weights = layout.variables.map((v: Variable) => backend.upload(v.value));
-  const dtypes = layout.graph.inputs.slice(0, arrays.length).map((v) => v.dtype);
-  const n = arrays[0].shape[0];
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const batch = batchOf(arrays, start, end, dtypes).map((t) => backend.upload(t));
-    const outs = await exe.run([...batch, ...weights]);
-    batch.forEach((v) => v.dispose());
-    onBatch(await Promise.all(outs.map((o) => o.read())), end - start);
-    outs.forEach((o) => o.dispose());
-    progress?.(Math.ceil(end / batchSize), Math.ceil(n / batchSize));
+  const runner = await InferenceRunner.open(model, kind);
+  try {
+    await runner.run(arrays, batchSize, onBatch, progress);
+  } finally {
+    runner.close();
   }
-  weights.forEach((w) => w.dispose());
 }
 
 export async function runEvaluate(model: Model, xIn: Tensor | Tensor[] | BatchSource, yIn?: Tensor | Tensor[], args: EvaluateArgs = {}): Promise<number | number[]> {
@@ -478,16 +507,21 @@ async function evaluateSource(model: Model, puller: BatchPuller, steps: number |
   puller.rewind();
   const means = new RunningMeans(model.metricsNames);
   const bar = steps ? new Progbar(steps, verbose) : null;
-  for (let b = 0; steps === undefined || b < steps; b++) {
-    const batch = await puller.next(steps !== undefined);
-    if (!batch) break;
-    if (steps === undefined || b + 1 < steps) puller.prefetch();
-    const { xs, ys } = splitBatch(batch, 'evaluate');
-    if (!ys) throw new DataError('evaluate: generator batches must be [x, y] (got x only)');
-    model.checkInputs(xs);
-    const targets = prepareTargets(model, ys);
-    await inferenceBatches(model, 'test', [...xs, ...targets], xs[0].shape[0], (outs, size) => means.add(outs.map((o) => o.data[0]), size));
-    bar?.update(b + 1, means.logs());
+  const runner = await InferenceRunner.open(model, 'test');
+  try {
+    for (let b = 0; steps === undefined || b < steps; b++) {
+      const batch = await puller.next(steps !== undefined);
+      if (!batch) break;
+      if (steps === undefined || b + 1 < steps) puller.prefetch();
+      const { xs, ys } = splitBatch(batch, 'evaluate');
+      if (!ys) throw new DataError('evaluate: generator batches must be [x, y] (got x only)');
+      model.checkInputs(xs);
+      const targets = prepareTargets(model, ys);
+      await runner.run([...xs, ...targets], xs[0].shape[0], (outs, size) => means.add(outs.map((o) => o.data[0]), size));
+      bar?.update(b + 1, means.logs());
+    }
+  } finally {
+    runner.close();
   }
   return evaluationResult(model, means);
 }
@@ -523,14 +557,19 @@ async function predictSource(model: Model, source: BatchSource, args: PredictArg
   const steps = puller.steps(args.steps, 'steps');
   const parts: Tensor[] = [];
   const bar = steps ? new Progbar(steps, resolveVerbose(args.verbose)) : null;
-  for (let b = 0; steps === undefined || b < steps; b++) {
-    const batch = await puller.next(false);
-    if (!batch) break;
-    if (steps === undefined || b + 1 < steps) puller.prefetch();
-    const { xs } = splitBatch(batch, 'predict');
-    model.checkInputs(xs);
-    parts.push(await runPredict(model, xs, { batchSize: xs[0].shape[0], verbose: 0 }));
-    bar?.update(b + 1);
+  const runner = await InferenceRunner.open(model, 'predict');
+  try {
+    for (let b = 0; steps === undefined || b < steps; b++) {
+      const batch = await puller.next(false);
+      if (!batch) break;
+      if (steps === undefined || b + 1 < steps) puller.prefetch();
+      const { xs } = splitBatch(batch, 'predict');
+      model.checkInputs(xs);
+      await runner.run(xs, xs[0].shape[0], ([out]) => parts.push(out));
+      bar?.update(b + 1);
+    }
+  } finally {
+    runner.close();
   }
   if (!parts.length) throw new DataError('predict: the generator yielded no batches');
   const rows = parts.reduce((n, p) => n + p.shape[0], 0);
