@@ -148,6 +148,19 @@ if (process.env.BENCH_FLOW !== '0') {
   }
 }
 
+// ImageDataGenerator.flow augmentation throughput against torchvision.transforms.v2 (issue 6).
+let augment = null;
+if (process.env.BENCH_AUGMENT !== '0') {
+  console.log('\nImageDataGenerator.flow (shift 0.3, rotation 30, zoom 0.3, both flips; batch 32) against torchvision.transforms.v2\n');
+  try {
+    const { benchAugment } = await import('../packages/augment/bench/augment.mjs');
+    augment = await benchAugment({ seconds: Number(process.env.BENCH_AUGMENT_SECONDS ?? 3), python: process.env.BENCH_TV_PYTHON ?? process.env.PYTHON ?? '/work/pyenv-tv/bin/python' });
+    console.log(JSON.stringify(augment.rows, null, 2));
+  } catch (e) {
+    console.log(`skipped: ${e.message}`);
+  }
+}
+
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment }, null, 2));
 console.log('\nwritten: bench/results/latest.json');

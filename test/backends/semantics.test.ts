@@ -200,6 +200,14 @@ describe.each(BACKENDS)('op semantics on $name', ({ backend }) => {
     expect(Array.from(bo.data)).toEqual([1, 0]);
   });
 
+  it('takes feeds in shared memory (flow batches written by worker threads)', async () => {
+    const data = new Float32Array(new SharedArrayBuffer(4 * 4));
+    data.set([1, -2, 3, -4]);
+    const x = placeholder([2, 2]);
+    const [y] = await runGraph(backend, [x], [ops.relu(x)], [new Tensor(data, [2, 2], 'float32')]);
+    expect(Array.from(y.data)).toEqual([1, 0, 3, 0]);
+  });
+
   it('an op with no lowering fails at compile time, naming the op and its layer', async () => {
     const Custom = defineOp({ name: `NoSuchKernel_${backend.name}_${Math.random().toString(36).slice(2)}`, inputs: ['x'], inferShape: ([x]) => [{ shape: x.shape, dtype: x.dtype }] });
     const x = placeholder([2]);

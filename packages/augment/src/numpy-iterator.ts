@@ -245,8 +245,9 @@ export class NumpyArrayIterator implements Iterable<FlowBatch>, AsyncIterable<Fl
     const key = this.sharedKey;
     const parts = Math.min(this.workers, idx.length);
     const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * idx.length) / parts));
-    // The workers write straight into shared memory; the batch is one copy of it into an
-    // ordinary buffer (backends such as onnxruntime-node reject shared-memory arrays).
+    // The workers write straight into a fresh shared buffer, which becomes the batch: no copy
+    // here (the first touch of 30 MB of new pages costs as much as a copy, and it happens on
+    // the workers). The ONNX backend copies shared memory it is fed (onnxruntime rejects it).
     const shared = new Float32Array(new SharedArrayBuffer(idx.length * per * 4));
     await Promise.all(
       Array.from({ length: parts }, (_, k) => {
@@ -254,7 +255,7 @@ export class NumpyArrayIterator implements Iterable<FlowBatch>, AsyncIterable<Fl
         return pool.run(k, { key, shape: imgShape, cfg, params: params.slice(a, b), indices: idx.slice(a, b), out: shared.subarray(a * per, b * per) });
       }),
     );
-    return this.finish(idx, g, shared.slice(), names);
+    return this.finish(idx, g, shared, names);
   }
 
   private saveNames(idx: Int32Array, g: Generator): string[] {

@@ -13,7 +13,10 @@ export class OrtValue implements DeviceValue {
     return this.ortTensor.dims;
   }
   static wrap(t: Tensor): OrtValue {
-    return new OrtValue(new ort.Tensor(ORT_TYPE[t.dtype], t.data as any, t.shape), t.dtype);
+    // onnxruntime-node rejects shared memory at run ("Invalid argument"): such data (flow's
+    // batches, written by worker threads) is copied into an ordinary buffer (slice does that).
+    const data = t.data.buffer instanceof SharedArrayBuffer ? t.data.slice() : t.data;
+    return new OrtValue(new ort.Tensor(ORT_TYPE[t.dtype], data as any, t.shape), t.dtype);
   }
   /** Host view of the data (outputs already live in fresh JS buffers). */
   readSync(): Tensor {
