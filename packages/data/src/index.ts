@@ -59,3 +59,4 @@ export { fashionMnistSampleDir } from './assets.js';
 
 // For packages that run their own worker threads (built file in dist, bundled on the fly from sources).
 export { workerScriptUrl, type WorkerScriptOptions } from './workers/script.js';
+export { WorkerPool, sharedWorkerPool, type WorkerPoolOptions } from './workers/pool.js';
