@@ -3,7 +3,9 @@
  * pixels as float32 into the batch buffer, optionally rescaled. Runs in the image workers
  * and, with `workers: 0`, on the main thread. Worker-safe: no @layerwise/core imports.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { decodeRaw, finishImage } from '../image/decode.js';
 import type { ColorMode, Interpolation } from '../image/img.js';
 
@@ -44,7 +46,9 @@ export async function buildBatch(spec: BatchSpec): Promise<BatchResult> {
   const one = async (i: number) => {
     const path = spec.paths[i];
     try {
-      const bytes = await readFile(path);
+      // A worker thread may block: one synchronous read costs ~30 µs, where the promise API's
+      // open/fstat/read/close round trips through libuv cost ~0.4 ms of CPU per file.
+      const bytes = isMainThread ? await readFile(path) : readFileSync(path);
       const raw = await decodeRaw(bytes, path, spec.autoOrient);
       const img = finishImage(raw, spec.colorMode, spec.targetSize, spec.interpolation, spec.keepAspectRatio);
       const src = img.data;
