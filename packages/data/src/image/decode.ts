@@ -15,6 +15,7 @@ import { convertChannels } from './convert.js';
 import { ImageFormatError } from './errors.js';
 import { Img, type ColorMode, type Interpolation } from './img.js';
 import { decodePngFast } from './png.js';
+import { decodeJpegFast } from './jpeg/index.js';
 import { decodePnm, isPnm } from './pnm.js';
 import { aspectCropBox, resizePixels } from './resample.js';
 
@@ -60,8 +61,13 @@ export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = tr
   if (!format) throw new ImageFormatError(`${name}: not an image file (unrecognised content; first bytes: ${describeHead(bytes)})`);
   if (format === 'bmp') return decodeBmp(bytes, name);
   if (format === 'pnm') return decodePnm(bytes, name);
+  // Fast paths for the common PNGs and JPEGs (the same pixels; a libvips pipeline costs
+  // ~1 ms per call, most of a small image's decode). Anything else goes to sharp.
   if (format === 'png') {
     const fast = decodePngFast(bytes, autoOrient);
+    if (fast) return fast;
+  } else if (format === 'jpeg') {
+    const fast = decodeJpegFast(bytes, autoOrient);
     if (fast) return fast;
   }
   try {
