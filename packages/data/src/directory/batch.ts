@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
-import { decodeRaw, finishImage } from '../image/decode.js';
+import { decodeForTarget, finishImage } from '../image/decode.js';
 import type { ColorMode, Interpolation } from '../image/img.js';
 
 export interface BatchSpec {
@@ -49,8 +49,8 @@ export async function buildBatch(spec: BatchSpec): Promise<BatchResult> {
       // A worker thread may block: one synchronous read costs ~30 µs, where the promise API's
       // open/fstat/read/close round trips through libuv cost ~0.4 ms of CPU per file.
       const bytes = isMainThread ? await readFile(path) : readFileSync(path);
-      const raw = await decodeRaw(bytes, path, spec.autoOrient);
-      const img = finishImage(raw, spec.colorMode, spec.targetSize, spec.interpolation, spec.keepAspectRatio);
+      const { raw, resized } = await decodeForTarget(bytes, path, spec.targetSize, spec.interpolation, spec.keepAspectRatio, spec.autoOrient);
+      const img = finishImage(raw, spec.colorMode, resized ? undefined : spec.targetSize, spec.interpolation, spec.keepAspectRatio);
       const src = img.data;
       const base = i * size;
       if (spec.dataFormat === 'channels_last' || c === 1) {

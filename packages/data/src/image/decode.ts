@@ -17,7 +17,7 @@ import { Img, type ColorMode, type Interpolation } from './img.js';
 import { decodePngFast } from './png.js';
 import { decodeJpegFast } from './jpeg/index.js';
 import { decodePnm, isPnm } from './pnm.js';
-import { aspectCropBox, resizePixels } from './resample.js';
+import { aspectCropBox, nearestIndices, resizePixels } from './resample.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'pnm' | 'avif';
 
@@ -86,8 +86,31 @@ export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = tr
 /** Decodes, converts and resizes like keras.utils.load_img. */
 export async function decodeImage(bytes: Uint8Array, name: string, options: DecodeOptions = {}): Promise<Img> {
   const { colorMode = 'rgb', targetSize, interpolation = 'nearest', keepAspectRatio = false, autoOrient = true } = options;
-  const raw = await decodeRaw(bytes, name, autoOrient);
-  return finishImage(raw, colorMode, targetSize ?? undefined, interpolation, keepAspectRatio);
+  const { raw, resized } = await decodeForTarget(bytes, name, targetSize ?? undefined, interpolation, keepAspectRatio, autoOrient);
+  return finishImage(raw, colorMode, resized ? undefined : (targetSize ?? undefined), interpolation, keepAspectRatio);
+}
+
+/**
+ * decodeRaw, except for a nearest-neighbour resize of a JPEG the fast path handles: then only
+ * the pixels the resize reads are decoded (`resized`: already at the target size). Nearest
+ * picks whole pixels, so picking before the colour conversion gives the same values.
+ */
+export async function decodeForTarget(
+  bytes: Uint8Array,
+  name: string,
+  targetSize: readonly [number, number] | undefined,
+  interpolation: Interpolation,
+  keepAspectRatio: boolean,
+  autoOrient: boolean,
+): Promise<{ raw: RawImage; resized: boolean }> {
+  if (targetSize && interpolation === 'nearest' && sniffImageFormat(bytes) === 'jpeg') {
+    const [th, tw] = targetSize;
+    const picked = decodeJpegFast(bytes, autoOrient, (w, h) =>
+      w === tw && h === th ? undefined : nearestIndices(w, h, tw, th, keepAspectRatio ? aspectCropBox(w, h, tw, th) : undefined),
+    );
+    if (picked) return { raw: picked, resized: picked.width === tw && picked.height === th };
+  }
+  return { raw: await decodeRaw(bytes, name, autoOrient), resized: false };
 }
 
 /** Colour conversion + resize of decoded pixels, in PIL's order (convert, then resize). */

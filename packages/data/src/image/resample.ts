@@ -197,23 +197,30 @@ function resampleFiltered(src: Uint8Array, w: number, h: number, c: number, outW
   return data === src ? src.slice() : data;
 }
 
-/** Pillow's ImagingScaleAffine (NEAREST): accumulated source positions, truncated. */
+/**
+ * The source pixels Pillow's ImagingScaleAffine (NEAREST) reads: accumulated positions,
+ * truncated, clamped. `cols[x]` / `rows[y]` for each output column / row.
+ */
+export function nearestIndices(w: number, h: number, outW: number, outH: number, box: Box = [0, 0, w, h]): { cols: Int32Array; rows: Int32Array } {
+  const axis = (from: number, to: number, n: number, len: number): Int32Array => {
+    const a = (to - from) / n;
+    const idx = new Int32Array(n);
+    let pos = from + a * 0.5;
+    for (let i = 0; i < n; i++) {
+      idx[i] = Math.min(Math.max(pos < 0 ? -1 : Math.trunc(pos), 0), len - 1);
+      pos += a;
+    }
+    return idx;
+  };
+  return { cols: axis(box[0], box[2], outW, w), rows: axis(box[1], box[3], outH, h) };
+}
+
+/** Pillow's ImagingScaleAffine (NEAREST): the pixels nearestIndices names. */
 function resampleNearest(src: Uint8Array, w: number, h: number, c: number, outW: number, outH: number, box: Box): Uint8Array {
-  const ax = (box[2] - box[0]) / outW;
-  const ay = (box[3] - box[1]) / outH;
-  const xin = new Int32Array(outW);
-  let xo = box[0] + ax * 0.5;
-  for (let x = 0; x < outW; x++) {
-    const v = xo < 0 ? -1 : Math.trunc(xo);
-    xin[x] = Math.min(Math.max(v, 0), w - 1);
-    xo += ax;
-  }
+  const { cols: xin, rows: yin } = nearestIndices(w, h, outW, outH, box);
   const out = new Uint8Array(outW * outH * c);
-  let yo = box[1] + ay * 0.5;
   for (let y = 0; y < outH; y++) {
-    const yi = Math.min(Math.max(yo < 0 ? -1 : Math.trunc(yo), 0), h - 1);
-    yo += ay;
-    const rowIn = yi * w * c;
+    const rowIn = yin[y] * w * c;
     let o = y * outW * c;
     if (c === 1) {
       for (let x = 0; x < outW; x++) out[o++] = src[rowIn + xin[x]];

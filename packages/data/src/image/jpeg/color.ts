@@ -199,3 +199,129 @@ export function yccToRgb(hdr: Header, planes: Planes, out: Uint8Array): Uint8Arr
   }
   return out;
 }
+
+/**
+ * For picked image rows / columns, the chroma rows / columns they read, as yccToRgb picks
+ * them: the nearer and the further one of the vertical (horizontal) filter — the same one
+ * twice when that direction is not subsampled or is box-filtered. (The vertical box filter
+ * of narrow 4:2:0 images reads only the nearer row; naming the further one too is harmless.)
+ */
+export interface ChromaTaps {
+  rowNear: Int32Array;
+  rowFar: Int32Array;
+  colNear: Int32Array;
+  colFar: Int32Array;
+}
+
+export function chromaTaps(hdr: Header, cols: Int32Array, rows: Int32Array): ChromaTaps {
+  const { width: w, height: h, components: comps, maxH, maxV } = hdr;
+  const halfH = comps[1].h !== maxH;
+  const halfV = comps[1].v !== maxV;
+  const dw = Math.ceil((w * comps[1].h) / maxH); // downsampled_width
+  const dh = Math.ceil((h * comps[1].v) / maxV); // downsampled_height
+  const taps = (idx: Int32Array, half: boolean, filtered: boolean, last: number): [Int32Array, Int32Array] => {
+    const near = new Int32Array(idx.length);
+    const far = new Int32Array(idx.length);
+    for (let i = 0; i < idx.length; i++) {
+      const v = idx[i];
+      const n = half ? v >> 1 : v;
+      near[i] = n;
+      far[i] = !half || !filtered ? n : v & 1 ? Math.min(n + 1, last) : Math.max(n - 1, 0);
+    }
+    return [near, far];
+  };
+  const [rowNear, rowFar] = taps(rows, halfV, true, dh - 1);
+  const [colNear, colFar] = taps(cols, halfH, dw > 2, dw - 1);
+  return { rowNear, rowFar, colNear, colFar };
+}
+
+/**
+ * yccToRgb at the picked pixels only: out[(y·W + x)·3 + k] is the full conversion's pixel
+ * (rows[y], cols[x]) channel k, computed pointwise with the same upsampling filters,
+ * rounding and edge rules (the fused row code above, upsample.ts), and the same gray
+ * shortcut. Reads only the luma samples picked and the chroma samples `taps` names.
+ */
+export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, rows: Int32Array, taps: ChromaTaps, out: Uint8Array): Uint8Array {
+  const { components: comps, maxH, maxV } = hdr;
+  const W = cols.length;
+  const H = rows.length;
+  const [yp, cbp, crp] = planes.data;
+  const ys = planes.stride[0];
+  const cs = planes.stride[1];
+  const halfH = comps[1].h !== maxH;
+  const halfV = comps[1].v !== maxV;
+  const dw = Math.ceil((hdr.width * comps[1].h) / maxH);
+  const fancyH = halfH && dw > 2;
+  const flatCb = planes.flat128[1];
+  const flatCr = planes.flat128[2];
+  const { colNear: cNear, colFar: cFar } = taps;
+
+  let o = 0;
+  for (let y = 0; y < H; y++) {
+    const row = rows[y];
+    const yo = row * ys;
+    const near = taps.rowNear[y];
+    const far = taps.rowFar[y];
+    if (flatCb[near >> 3] & flatCb[far >> 3] & flatCr[near >> 3] & flatCr[far >> 3]) {
+      for (let x = 0; x < W; x++, o += 3) out[o] = out[o + 1] = out[o + 2] = yp[yo + cols[x]];
+      continue;
+    }
+    const no = near * cs;
+    const fo = far * cs;
+    let p: number;
+    if (!halfH && !halfV) {
+      for (let x = 0; x < W; x++, o += 3) {
+        const c = cols[x];
+        p = rgb(yp[yo + c], cbp[no + c], crp[no + c]);
+        out[o] = p;
+        out[o + 1] = p >> 8;
+        out[o + 2] = p >> 16;
+      }
+    } else if (fancyH && halfV) {
+      // h2v2 fancy: column sums s = 3·near row + far row, then 3·s[c] + s[c'] + 8 (even
+      // output columns) or + 7 (odd), >> 4.
+      for (let x = 0; x < W; x++, o += 3) {
+        const c = cNear[x];
+        const n = cFar[x];
+        const bias = 8 - (cols[x] & 1);
+        const cb = ((cbp[no + c] * 3 + cbp[fo + c]) * 3 + cbp[no + n] * 3 + cbp[fo + n] + bias) >> 4;
+        const cr = ((crp[no + c] * 3 + crp[fo + c]) * 3 + crp[no + n] * 3 + crp[fo + n] + bias) >> 4;
+        p = rgb(yp[yo + cols[x]], cb, cr);
+        out[o] = p;
+        out[o + 1] = p >> 8;
+        out[o + 2] = p >> 16;
+      }
+    } else if (fancyH) {
+      // h2v1 fancy: 3·s[c] + s[c'] + 1 (even) or + 2 (odd), >> 2.
+      for (let x = 0; x < W; x++, o += 3) {
+        const c = cNear[x];
+        const n = cFar[x];
+        const bias = 1 + (cols[x] & 1);
+        p = rgb(yp[yo + cols[x]], (cbp[no + c] * 3 + cbp[no + n] + bias) >> 2, (crp[no + c] * 3 + crp[no + n] + bias) >> 2);
+        out[o] = p;
+        out[o + 1] = p >> 8;
+        out[o + 2] = p >> 16;
+      }
+    } else if (halfV && !halfH) {
+      // h1v2 fancy (4:4:0): 3·near + far + 1 (upper output row) or + 2 (lower), >> 2.
+      const bias = row & 1 ? 2 : 1;
+      for (let x = 0; x < W; x++, o += 3) {
+        const c = cols[x];
+        p = rgb(yp[yo + c], (cbp[no + c] * 3 + cbp[fo + c] + bias) >> 2, (crp[no + c] * 3 + crp[fo + c] + bias) >> 2);
+        out[o] = p;
+        out[o + 1] = p >> 8;
+        out[o + 2] = p >> 16;
+      }
+    } else {
+      // Narrow images (≤ 2 chroma columns): h2v1_upsample / h2v2_upsample replicate.
+      for (let x = 0; x < W; x++, o += 3) {
+        const c = cNear[x];
+        p = rgb(yp[yo + cols[x]], cbp[no + c], crp[no + c]);
+        out[o] = p;
+        out[o + 1] = p >> 8;
+        out[o + 2] = p >> 16;
+      }
+    }
+  }
+  return out;
+}

@@ -154,13 +154,15 @@ for (let i = 0; i < 1024; i++) LIMIT[i] = Math.min(255, Math.max(0, i - 384));
 /**
  * Row pass (pass 2) from the workspace into 8×8 samples at byte offset `off` (a multiple
  * of 4) of the plane viewed as words, rows `stride` bytes apart; workspace columns past
- * `colMax` are known to be zero (and are not read when colMax < 4). Returns the range
- * check: bits above 1023 set when some value was outside [-512, 511].
+ * `colMax` are known to be zero (and are not read when colMax < 4). Only the rows whose
+ * bit is set in `rows` are computed (and written). Returns the range check: bits above
+ * 1023 set when some value was outside [-512, 511].
  */
-function pass2(out: Uint32Array, off: number, stride: number, colMax: number): number {
+function pass2(out: Uint32Array, off: number, stride: number, colMax: number, rows: number): number {
   let check = 0;
   const step = stride >> 2;
   for (let r = 0, o = off >> 2; r < 64; r += 8, o += step) {
+    if (((rows >> (r >> 3)) & 1) === 0) continue;
     const w0 = ws[r];
     const w1 = colMax > 0 ? ws[r + 1] : 0;
     const w2 = colMax > 1 ? ws[r + 2] : 0;
@@ -250,8 +252,35 @@ function pass2(out: Uint32Array, off: number, stride: number, colMax: number): n
  */
 export function idctBlock(blk: Int32Array, out: Uint32Array, off: number, stride: number, rowMax: number, colMax: number): boolean {
   pass1(blk, colMax > 3 ? 8 : colMax + 1, rowMax);
-  return (pass2(out, off, stride, colMax) & ~1023) === 0;
+  return (pass2(out, off, stride, colMax, 255) & ~1023) === 0;
 }
+
+/**
+ * idctBlock for only some output rows (bit r of `rows`: row r; 255 for all), for a block
+ * whose coefficients are small enough that no check can fail (see SUM_ABS_CERTAIN): then
+ * the sparse IDCT is exact whatever the block's DC and AC. The other rows of the plane are
+ * not written.
+ */
+export function idctBlockRows(blk: Int32Array, out: Uint32Array, off: number, stride: number, rowMax: number, colMax: number, rows: number): boolean {
+  pass1(blk, colMax > 3 ? 8 : colMax + 1, rowMax);
+  return (pass2(out, off, stride, colMax, rows) & ~1023) === 0;
+}
+
+/*
+ * When may rows nobody reads go uncomputed? Their checks must still pass, else the full
+ * decode would have declined the file. Both passes are linear maps with integer weights of
+ * magnitude at most M = 11363 (input 1 on output 0, input 7 on output 0, …; the DC weight
+ * is 8192), followed by a rounding shift. With S the sum of the block's |dequantized
+ * coefficients| (column c's share S_c):
+ *   pass 1: |ws[r][c]| ≤ M·S_c / 2^11 + 1/2,  so  Σ_c |ws[r][c]| ≤ M·S / 2^11 + 4;
+ *   pass 2: |value| ≤ M·Σ_c |ws[r][c]| / 2^18 + 1/2.
+ * So every value is within ±511 (inside [-512, 511]) when M·(M·S/2^11 + 4) ≤ 510.5·2^18,
+ * i.e. S ≤ 2121; then also every coefficient is within ±8191 and pass 1 within ±11768, so
+ * such a block passes idctBlockChecked's checks too, and the 16-bit SIMD sums cannot
+ * overflow: the block is certain, normal or not, in every row.
+ */
+const M = W1_3;
+export const SUM_ABS_CERTAIN = Math.floor((((510.5 * 2 ** 18) / M - 4) * 2 ** 11) / M);
 
 /**
  * The same for blocks with bigger coefficients: only when every coefficient is within
@@ -262,5 +291,5 @@ export function idctBlockChecked(blk: Int32Array, out: Uint32Array, off: number,
   for (let i = 0; i < 64; i++) if (blk[i] > 8191 || blk[i] < -8191) return false;
   pass1(blk, 8, 7);
   for (let i = 0; i < 64; i++) if (ws[i] > 16383 || ws[i] < -16383) return false;
-  return (pass2(out, off, stride, 7) & ~1023) === 0;
+  return (pass2(out, off, stride, 7, 255) & ~1023) === 0;
 }

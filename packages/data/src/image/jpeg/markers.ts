@@ -58,9 +58,10 @@ export function parseHeader(bytes: Uint8Array, autoOrient: boolean): Header | un
   const n = bytes.length;
   if (n < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) return undefined;
   const quant: (Int32Array | undefined)[] = [undefined, undefined, undefined, undefined];
-  // Raw DHT contents (counts, symbols) per slot; tables are built for those a scan uses.
-  const dcRaw: (Uint8Array | undefined)[] = [undefined, undefined, undefined, undefined];
-  const acRaw: (Uint8Array | undefined)[] = [undefined, undefined, undefined, undefined];
+  // Where each slot's DHT contents (16 counts, then the symbols) are in `bytes` (-1: none);
+  // tables are built (or found in the cache) for those a scan uses.
+  const dcAt = [-1, -1, -1, -1];
+  const acAt = [-1, -1, -1, -1];
   let components: Component[] | undefined;
   let width = 0;
   let height = 0;
@@ -118,9 +119,8 @@ export function parseHeader(bytes: Uint8Array, autoOrient: boolean): Header | un
           let count = 0;
           for (let i = 1; i <= 16; i++) count += bytes[q + i];
           if (count > 256 || q + 17 + count > end) return undefined;
-          const raw = new Uint8Array(bytes.subarray(q + 1, q + 17 + count)); // a copy (a Buffer's slice is a view; tables are cached)
-          if (index & 0x10) acRaw[slot] = raw;
-          else dcRaw[slot] = raw;
+          if (index & 0x10) acAt[slot] = q + 1;
+          else dcAt[slot] = q + 1;
           q += 17 + count;
         }
         break;
@@ -134,13 +134,8 @@ export function parseHeader(bytes: Uint8Array, autoOrient: boolean): Header | un
           if (pq > 1 || slot > 3) return undefined;
           const size = pq ? 128 : 64;
           if (q + 1 + size > end) return undefined;
-          const t = new Int32Array(64);
-          for (let i = 0; i < 64; i++) {
-            const v = pq ? (bytes[q + 1 + 2 * i] << 8) | bytes[q + 2 + 2 * i] : bytes[q + 1 + i];
-            // 0 is nonsense; above 32767 libjpeg-turbo's 16-bit multiplier type wraps.
-            if (v === 0 || v > 32767) return undefined;
-            t[i] = v;
-          }
+          const t = quantCache.get(bytes, q + 1, size, pq, quantTable);
+          if (!t) return undefined;
           quant[slot] = t;
           q += 1 + size;
         }
@@ -187,10 +182,8 @@ export function parseHeader(bytes: Uint8Array, autoOrient: boolean): Header | un
           const ta = bytes[s + 2 + 2 * i] & 15;
           if (bytes[s + 1 + 2 * i] !== components[i].id || td > 3 || ta > 3) return undefined;
           // A missing table: libjpeg-turbo would substitute the standard ones (rare).
-          const dcRawTable = dcRaw[td];
-          const acRawTable = acRaw[ta];
-          const dc = dcRawTable && cachedTable(dcRawTable, true);
-          const ac = acRawTable && cachedTable(acRawTable, false);
+          const dc = dcAt[td] >= 0 ? huffmanCache.get(bytes, dcAt[td], dhtLength(bytes, dcAt[td]), 1, huffmanTable) : undefined;
+          const ac = acAt[ta] >= 0 ? huffmanCache.get(bytes, acAt[ta], dhtLength(bytes, acAt[ta]), 0, huffmanTable) : undefined;
           const q = quant[components[i].tq];
           if (!dc || !ac || !q) return undefined;
           scan.push({ index: i, dc, ac, quant: q });
@@ -216,15 +209,58 @@ export function parseHeader(bytes: Uint8Array, autoOrient: boolean): Header | un
   }
 }
 
-// Files of one source usually share their Huffman tables; building one costs more than
-// looking it up by its bytes.
-const tableCache = new Map<string, HuffmanTable | undefined>();
-function cachedTable(raw: Uint8Array, isDC: boolean): HuffmanTable | undefined {
-  const key = (isDC ? 'd' : 'a') + String.fromCharCode.apply(null, raw as unknown as number[]);
-  if (tableCache.has(key)) return tableCache.get(key);
-  const t = buildHuffmanTable(raw, isDC);
-  if (tableCache.size >= 64) tableCache.clear();
-  tableCache.set(key, t);
+/**
+ * Values made from byte strings (table segments), found again by their bytes: files of one
+ * source usually share their quantization tables and some Huffman tables (optimised coding
+ * gives most images luma tables of their own), and hashing the bytes costs less than
+ * building. Least recently used entries go first. The values must not change.
+ */
+class ContentCache<T> {
+  private readonly entries = new Map<number, { raw: Uint8Array; tag: number; value: T }>();
+  constructor(private readonly max: number) {}
+
+  /** The value for bytes[off, off + len) and `tag`: cached, or make(a copy of the bytes, tag). */
+  get(bytes: Uint8Array, off: number, len: number, tag: number, make: (raw: Uint8Array, tag: number) => T): T {
+    // FNV-1a, kept to 30 bits (a small-integer key).
+    let h = 0x811c9dc5 ^ tag;
+    for (let i = off, end = off + len; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    h &= 0x3fffffff;
+    const hit = this.entries.get(h);
+    if (hit !== undefined) {
+      this.entries.delete(h);
+      let same = hit.tag === tag && hit.raw.length === len;
+      for (let i = 0; same && i < len; i++) same = hit.raw[i] === bytes[off + i];
+      if (same) {
+        this.entries.set(h, hit); // now the most recent
+        return hit.value;
+      }
+    } else if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    const raw = new Uint8Array(bytes.subarray(off, off + len)); // a copy (a Buffer's slice is a view)
+    const value = make(raw, tag);
+    this.entries.set(h, { raw, tag, value });
+    return value;
+  }
+}
+
+const huffmanCache = new ContentCache<HuffmanTable | undefined>(64);
+const huffmanTable = (raw: Uint8Array, isDC: number) => buildHuffmanTable(raw, isDC === 1);
+/** Length of the DHT table body at `at`: 16 counts and their symbols. */
+function dhtLength(bytes: Uint8Array, at: number): number {
+  let n = 16;
+  for (let i = 0; i < 16; i++) n += bytes[at + i];
+  return n;
+}
+
+const quantCache = new ContentCache<Int32Array | undefined>(16);
+/** A DQT table body (tag: Pq, 16-bit entries), or undefined when libjpeg-turbo would misuse it. */
+function quantTable(raw: Uint8Array, pq: number): Int32Array | undefined {
+  const t = new Int32Array(64);
+  for (let i = 0; i < 64; i++) {
+    const v = pq ? (raw[2 * i] << 8) | raw[2 * i + 1] : raw[i];
+    // 0 is nonsense; above 32767 libjpeg-turbo's 16-bit multiplier type wraps.
+    if (v === 0 || v > 32767) return undefined;
+    t[i] = v;
+  }
   return t;
 }
 

@@ -13,7 +13,7 @@
  */
 import type { Header } from './markers.js';
 import { ZIGZAG } from './markers.js';
-import { idctBlock, idctBlockChecked } from './idct.js';
+import { idctBlock, idctBlockChecked, idctBlockRows, SUM_ABS_CERTAIN } from './idct.js';
 
 /** Sample planes, one per frame component, whole blocks (padded to the MCU grid). */
 export interface Planes {
@@ -27,6 +27,17 @@ export interface Planes {
    * skip the arithmetic for rows that are plain gray (R = G = B = Y exactly).
    */
   flat128: Uint8Array[];
+}
+
+/**
+ * The samples a caller will read (a picked decode), per component (frame order): for each
+ * block row, a mask of the rows needed (bit r: row 8·by + r); for each block column, a mask
+ * of the columns needed. The IDCT row pass runs for the needed rows of blocks with some
+ * needed column (at least); the rest of the planes is left as it was (stale).
+ */
+export interface Needed {
+  rows: Uint8Array[];
+  cols: Uint8Array[];
 }
 
 // Entropy data with the 0xFF00 stuffing removed, then zero padding so a block can never
@@ -85,8 +96,11 @@ function unstuff(bytes: Uint8Array, start: number, intervals: number): { data: U
   }
 }
 
-/** Decodes the scan into `planes`. False when the data is not exactly what we handle. */
-export function decodeScan(bytes: Uint8Array, hdr: Header, planes: Planes): boolean {
+/**
+ * Decodes the scan into `planes` (only the `needed` samples, when given). False when the
+ * data is not exactly what we handle — the same answer with or without `needed`.
+ */
+export function decodeScan(bytes: Uint8Array, hdr: Header, planes: Planes, needed?: Needed): boolean {
   const comps = hdr.components;
   const single = hdr.scan.length === 1;
   // MCU geometry: a single-component scan has one block per MCU over the component's own
@@ -112,6 +126,7 @@ export function decodeScan(bytes: Uint8Array, hdr: Header, planes: Planes): bool
   const blockComp: number[] = [];
   const blockOff: number[] = [];
   const blockRow: number[] = []; // block row within the MCU
+  const blockCol: number[] = []; // block column within the MCU
   const mcuStepX = new Int32Array(ns); // plane offset step per MCU column
   const mcuStepY = new Int32Array(ns); // per MCU row
   for (let s = 0; s < ns; s++) {
@@ -126,10 +141,14 @@ export function decodeScan(bytes: Uint8Array, hdr: Header, planes: Planes): bool
         blockComp.push(s);
         blockOff.push(8 * y * stride + 8 * x);
         blockRow.push(y);
+        blockCol.push(x);
       }
   }
   const nblocks = blockComp.length;
   const mcuRows = hdr.scan.map((s) => (single ? 1 : comps[s.index].v));
+  const mcuCols = hdr.scan.map((s) => (single ? 1 : comps[s.index].h));
+  const needRows = needed && hdr.scan.map((s) => needed.rows[s.index]);
+  const needCols = needed && hdr.scan.map((s) => needed.cols[s.index]);
   const outs32 = hdr.scan.map((s) => planes.data32[s.index]);
   const flats = hdr.scan.map((s) => planes.flat128[s.index]);
   const strides = hdr.scan.map((s) => planes.stride[s.index]);
@@ -270,26 +289,47 @@ export function decodeScan(bytes: Uint8Array, hdr: Header, planes: Planes): bool
 
         const stride = strides[s];
         const off = my * mcuStepY[s] + mx * mcuStepX[s] + blockOff[b];
-        // A normal block: DC within [-1024, 1023], AC within [-256, 255] (see idct.ts).
-        const normal = ((dc + 1024) & ~2047) === 0 && (acRange & ~511) === 0;
-        if (normal && nw === 0) {
-          // DC only: the IDCT's shortcuts reduce to one value, (dc + 4) >> 3 level-shifted,
-          // which for dc in [-1024, 1023] only needs limiting at the top (1020 → 256).
+        const by = my * mcuRows[s] + blockRow[b];
+        // The rows of the block to compute: all, unless picking.
+        const want = needRows === undefined ? 255 : needCols![s][mx * mcuCols[s] + blockCol[b]] !== 0 ? needRows[s][by] : 0;
+        if (nw === 0 && dc >= -4095 && dc <= 4091) {
+          // DC only: the IDCT's shortcuts reduce to one value, (dc + 4) >> 3 level-shifted
+          // and limited to 0..255. That is what idctBlock gives for dc in [-1024, 1023]
+          // and idctBlockChecked for the rest of [-4095, 4091], where the checks pass (its
+          // pass 1 is 4·dc, within ±16383; the value within [-512, 511]).
           let v = ((dc + 4) >> 3) + 128;
-          if (v > 255) v = 255;
-          if (v !== 128) flats[s][my * mcuRows[s] + blockRow[b]] = 0;
-          const fill = v | (v << 8) | (v << 16) | (v << 24);
-          const o32 = outs32[s];
-          const step = stride >> 2;
-          for (let r = 0, o = off >> 2; r < 8; r++, o += step) {
-            o32[o] = fill;
-            o32[o + 1] = fill;
+          if (v & ~255) v = v < 0 ? 0 : 255;
+          if (v !== 128) flats[s][by] = 0;
+          if (want !== 0) {
+            const fill = v | (v << 8) | (v << 16) | (v << 24);
+            const o32 = outs32[s];
+            const step = stride >> 2;
+            for (let r = 0, o = off >> 2; r < 8; r++, o += step) {
+              o32[o] = fill;
+              o32[o + 1] = fill;
+            }
           }
         } else {
-          flats[s][my * mcuRows[s] + blockRow[b]] = 0;
-          const ok = normal
-              ? idctBlock(blk, outs32[s], off, stride, 31 - Math.clz32(rows | 1), 31 - Math.clz32(cols | 1))
-              : idctBlockChecked(blk, outs32[s], off, stride);
+          flats[s][by] = 0;
+          // A normal block: DC within [-1024, 1023], AC within [-256, 255] (see idct.ts).
+          const normal = ((dc + 1024) & ~2047) === 0 && (acRange & ~511) === 0;
+          const rowMax = 31 - Math.clz32(rows | 1);
+          const colMax = 31 - Math.clz32(cols | 1);
+          let ok: boolean;
+          if (normal && want === 255) ok = idctBlock(blk, outs32[s], off, stride, rowMax, colMax);
+          else {
+            // Small coefficients (sum of magnitudes within SUM_ABS_CERTAIN) cannot fail any
+            // of the checks, normal block or not: then the sparse IDCT does, and only for
+            // the rows a picked decode reads. Else every row is computed and checked.
+            const dcAbs = dc < 0 ? -dc : dc;
+            let sum = dcAbs + 256 * nw; // a bound when normal (|AC| ≤ 256)
+            if (!normal || sum > SUM_ABS_CERTAIN) {
+              sum = dcAbs;
+              for (let i = 0; i < nw; i++) sum += Math.abs(blk[written[i]]);
+            }
+            if (sum > SUM_ABS_CERTAIN) ok = normal ? idctBlock(blk, outs32[s], off, stride, rowMax, colMax) : idctBlockChecked(blk, outs32[s], off, stride);
+            else ok = want === 0 || idctBlockRows(blk, outs32[s], off, stride, rowMax, colMax, want);
+          }
           if (!ok) return false;
           for (let i = 0; i < nw; i++) blk[written[i]] = 0;
         }
