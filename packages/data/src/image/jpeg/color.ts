@@ -259,6 +259,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
   let o = 0;
   for (let y = 0; y < H; y++) {
     const row = rows[y];
+    if (y > 0 && row === rows[y - 1]) {
+      // A repeated row (upscales): the same pixels again.
+      out.copyWithin(o, o - 3 * W, o);
+      o += 3 * W;
+      continue;
+    }
     const yo = row * ys;
     const near = taps.rowNear[y];
     const far = taps.rowFar[y];
@@ -271,6 +277,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
     let p: number;
     if (!halfH && !halfV) {
       for (let x = 0; x < W; x++, o += 3) {
+        if (x > 0 && cols[x] === cols[x - 1]) {
+          out[o] = out[o - 3];
+          out[o + 1] = out[o - 2];
+          out[o + 2] = out[o - 1];
+          continue;
+        }
         const c = cols[x];
         p = rgb(yp[yo + c], cbp[no + c], crp[no + c]);
         out[o] = p;
@@ -281,6 +293,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
       // h2v2 fancy: column sums s = 3·near row + far row, then 3·s[c] + s[c'] + 8 (even
       // output columns) or + 7 (odd), >> 4.
       for (let x = 0; x < W; x++, o += 3) {
+        if (x > 0 && cols[x] === cols[x - 1]) {
+          out[o] = out[o - 3];
+          out[o + 1] = out[o - 2];
+          out[o + 2] = out[o - 1];
+          continue;
+        }
         const c = cNear[x];
         const n = cFar[x];
         const bias = 8 - (cols[x] & 1);
@@ -294,6 +312,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
     } else if (fancyH) {
       // h2v1 fancy: 3·s[c] + s[c'] + 1 (even) or + 2 (odd), >> 2.
       for (let x = 0; x < W; x++, o += 3) {
+        if (x > 0 && cols[x] === cols[x - 1]) {
+          out[o] = out[o - 3];
+          out[o + 1] = out[o - 2];
+          out[o + 2] = out[o - 1];
+          continue;
+        }
         const c = cNear[x];
         const n = cFar[x];
         const bias = 1 + (cols[x] & 1);
@@ -306,6 +330,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
       // h1v2 fancy (4:4:0): 3·near + far + 1 (upper output row) or + 2 (lower), >> 2.
       const bias = row & 1 ? 2 : 1;
       for (let x = 0; x < W; x++, o += 3) {
+        if (x > 0 && cols[x] === cols[x - 1]) {
+          out[o] = out[o - 3];
+          out[o + 1] = out[o - 2];
+          out[o + 2] = out[o - 1];
+          continue;
+        }
         const c = cols[x];
         p = rgb(yp[yo + c], (cbp[no + c] * 3 + cbp[fo + c] + bias) >> 2, (crp[no + c] * 3 + crp[fo + c] + bias) >> 2);
         out[o] = p;
@@ -315,6 +345,12 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
     } else {
       // Narrow images (≤ 2 chroma columns): h2v1_upsample / h2v2_upsample replicate.
       for (let x = 0; x < W; x++, o += 3) {
+        if (x > 0 && cols[x] === cols[x - 1]) {
+          out[o] = out[o - 3];
+          out[o + 1] = out[o - 2];
+          out[o + 2] = out[o - 1];
+          continue;
+        }
         const c = cNear[x];
         p = rgb(yp[yo + cols[x]], cbp[no + c], crp[no + c]);
         out[o] = p;

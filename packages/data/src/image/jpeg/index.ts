@@ -52,8 +52,9 @@ class CallerError {
  * (see the top). With `pick`: called once the header is read, with the image's size; when
  * it returns { cols, rows }, the result is { width: cols.length, height: rows.length } with
  * pixel (x, y) = the full decode's pixel (cols[x], rows[y]) — byte for byte; when it returns
- * undefined, the full image. Whether the file is declined does not depend on `pick`. An
- * index out of range throws a RangeError (as does whatever `pick` throws).
+ * undefined, the full image. Whether the file is declined does not depend on `pick`.
+ * Mistakes are the caller's and throw: an index out of range (RangeError), arrays other
+ * than Int32Array (TypeError), and whatever `pick` itself throws.
  */
 export function decodeJpegFast(bytes: Uint8Array, autoOrient = true, pick?: (width: number, height: number) => JpegPick | undefined): RawImage | undefined {
   try {
@@ -125,8 +126,8 @@ function decode(bytes: Uint8Array, autoOrient: boolean, pickFn?: (width: number,
       bh = Math.ceil(height / (8 * maxV)) * c.v;
     }
     const size = bw * 8 * bh * 8;
-    // Every block of the planes gets written, so they are reused from call to call (up to
-    // a size) rather than allocated and zeroed each time.
+    // Every block of the planes gets written (a picked decode: every sample it reads), so
+    // they are reused from call to call (up to a size) rather than allocated and zeroed.
     let buffer = planeCache[ci];
     if (!buffer || buffer.byteLength < size) {
       buffer = new ArrayBuffer(size);
@@ -149,6 +150,11 @@ function decode(bytes: Uint8Array, autoOrient: boolean, pickFn?: (width: number,
     const stride = planes.stride[0];
     const out = newBytes(W * H);
     for (let y = 0, o = 0; y < H; y++) {
+      if (y > 0 && rows[y] === rows[y - 1]) {
+        out.copyWithin(o, o - W, o); // a repeated row (upscales)
+        o += W;
+        continue;
+      }
       const ro = rows[y] * stride;
       for (let x = 0; x < W; x++) out[o++] = plane[ro + cols[x]];
     }
