@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { decodeForTarget, finishImage } from '../image/decode.js';
 import type { ColorMode, Interpolation } from '../image/img.js';
+import { bytesToFloats } from '../image/wasm/index.js';
 
 export interface BatchSpec {
   paths: string[];
@@ -54,8 +55,7 @@ export async function buildBatch(spec: BatchSpec): Promise<BatchResult> {
       const src = img.data;
       const base = i * size;
       if (spec.dataFormat === 'channels_last' || c === 1) {
-        if (scale === 1) for (let k = 0; k < size; k++) x[base + k] = src[k];
-        else for (let k = 0; k < size; k++) x[base + k] = src[k] * scale;
+        bytesToFloats(src, x, base, scale);
       } else {
         const plane = h * w;
         for (let p = 0; p < plane; p++) for (let ch = 0; ch < c; ch++) x[base + ch * plane + p] = src[p * c + ch] * scale;
