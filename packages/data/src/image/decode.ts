@@ -90,6 +90,15 @@ export async function decodeImage(bytes: Uint8Array, name: string, options: Deco
   return finishImage(raw, colorMode, resized ? undefined : (targetSize ?? undefined), interpolation, keepAspectRatio);
 }
 
+// The picks of the last resize: a folder's images mostly share one size.
+let lastPick: { key: string; pick: { cols: Int32Array; rows: Int32Array } } | undefined;
+
+function pickFor(w: number, h: number, tw: number, th: number, keepAspectRatio: boolean): { cols: Int32Array; rows: Int32Array } {
+  const key = `${w} ${h} ${tw} ${th} ${keepAspectRatio}`;
+  if (lastPick?.key !== key) lastPick = { key, pick: nearestIndices(w, h, tw, th, keepAspectRatio ? aspectCropBox(w, h, tw, th) : undefined) };
+  return lastPick.pick;
+}
+
 /**
  * decodeRaw, except for a nearest-neighbour resize of a JPEG the fast path handles: then only
  * the pixels the resize reads are decoded (`resized`: already at the target size). Nearest
@@ -105,9 +114,7 @@ export async function decodeForTarget(
 ): Promise<{ raw: RawImage; resized: boolean }> {
   if (targetSize && interpolation === 'nearest' && sniffImageFormat(bytes) === 'jpeg') {
     const [th, tw] = targetSize;
-    const picked = decodeJpegFast(bytes, autoOrient, (w, h) =>
-      w === tw && h === th ? undefined : nearestIndices(w, h, tw, th, keepAspectRatio ? aspectCropBox(w, h, tw, th) : undefined),
-    );
+    const picked = decodeJpegFast(bytes, autoOrient, (w, h) => (w === tw && h === th ? undefined : pickFor(w, h, tw, th, keepAspectRatio)));
     if (picked) return { raw: picked, resized: picked.width === tw && picked.height === th };
   }
   return { raw: await decodeRaw(bytes, name, autoOrient), resized: false };
