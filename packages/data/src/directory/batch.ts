@@ -35,11 +35,12 @@ export function channelCount(colorMode: ColorMode): number {
   return colorMode === 'grayscale' ? 1 : colorMode === 'rgb' ? 3 : 4;
 }
 
-export async function buildBatch(spec: BatchSpec): Promise<BatchResult> {
+/** Builds the batch into `into` when given (zeros, the batch's size), else into a new array. */
+export async function buildBatch(spec: BatchSpec, into?: Float32Array): Promise<BatchResult> {
   const [h, w] = spec.targetSize;
   const c = channelCount(spec.colorMode);
   const size = h * w * c;
-  const x = new Float32Array(spec.paths.length * size);
+  const x = into ?? new Float32Array(spec.paths.length * size);
   const failed: BatchResult['failed'] = [];
   // numpy multiplies a float32 array by a Python float in float32 (NEP 50): round the factor first.
   const scale = Math.fround(spec.rescale ?? 1);

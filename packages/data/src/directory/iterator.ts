@@ -344,7 +344,11 @@ export class DirectoryIterator<M extends ClassMode = 'categorical'> implements A
     let x: Float32Array;
     let failed: { index: number; reason: string }[];
     if (this.workers > 0) {
-      const r = await this.getPool().run({ type: 'batch', spec });
+      // The batch buffer is allocated here and lent to the worker (moved there and back): the
+      // main thread's allocator frees and reuses it, where buffers a worker allocated piled up
+      // in its allocator's arena (~100 MB more resident memory with 240×360 batches).
+      const into = new Float32Array(indices.length * this.imageShape.reduce((a, b) => a * b, 1));
+      const r = await this.getPool().run({ type: 'batch', spec, x: into }, undefined, [into.buffer]);
       if (!r.ok) throw new DataError(`image worker failed: ${r.error}`);
       if (r.type !== 'batch') throw new Error('unexpected worker reply');
       x = r.x;

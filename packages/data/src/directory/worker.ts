@@ -9,7 +9,7 @@ import { checkImageFile } from '../image/decode.js';
 import { buildBatch, type BatchSpec } from './batch.js';
 
 export type WorkerRequest =
-  | { id: number; type: 'batch'; spec: BatchSpec }
+  | { id: number; type: 'batch'; spec: BatchSpec; x: Float32Array }
   | { id: number; type: 'check'; paths: string[]; full: boolean };
 
 export type WorkerResponse =
@@ -25,7 +25,7 @@ if (sharpConcurrency) sharp.concurrency(sharpConcurrency);
 port.on('message', async (msg: WorkerRequest) => {
   try {
     if (msg.type === 'batch') {
-      const { x, failed } = await buildBatch(msg.spec);
+      const { x, failed } = await buildBatch(msg.spec, msg.x);
       const reply: WorkerResponse = { id: msg.id, ok: true, type: 'batch', x, failed };
       port.postMessage(reply, [x.buffer as ArrayBuffer]);
     } else {

@@ -46,14 +46,14 @@ export class WorkerPool<Req extends object, Res extends { id: number }> {
   }
 
   /**
-   * Runs one request: on worker `worker % size` when given (a batch split across workers),
-   * else on the least busy one — starting workers while fewer than `size` run. Synchronous up
+   * Runs one request (its `transfer` list moved, not copied): on worker `worker % size` when
+   * given (a batch split across workers), else on the least busy one — starting workers while fewer than `size` run. Synchronous up
    * to the post, so concurrent requests never start more than `size`.
    */
-  async run(request: Req, worker?: number): Promise<Res> {
+  async run(request: Req, worker?: number, transfer?: Transferable[]): Promise<Res> {
     await this.ready();
     const slot = worker === undefined ? this.leastBusy() : this.slot(worker % this.size);
-    return this.post(slot, request);
+    return this.post(slot, request, transfer);
   }
 
   /** Sends `request` to every worker, now and started later, until `unshare(key)`. */
@@ -132,12 +132,12 @@ export class WorkerPool<Req extends object, Res extends { id: number }> {
     for (const request of this.sticky.values()) void this.post(slot, request).catch(() => {});
   }
 
-  private post(slot: Slot<Res>, request: Req): Promise<Res> {
+  private post(slot: Slot<Res>, request: Req, transfer?: Transferable[]): Promise<Res> {
     const id = this.nextId++;
     return new Promise<Res>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
       if (this.inflight++ === 0) this.keepAlive = setInterval(() => {}, 1 << 30);
-      slot.worker.postMessage({ ...request, id });
+      slot.worker.postMessage({ ...request, id }, transfer as never);
     });
   }
 
