@@ -14,6 +14,7 @@
  * libvips (sharp) samples differently when enlarging and uses other kernels, so sharp's
  * resize is not used here. Worker-safe: imports nothing from core.
  */
+import { horizontalPassWasm, verticalPassWasm } from './wasm/index.js';
 import type { Interpolation } from './img.js';
 
 /** A crop box in source pixels: [left, top, right, bottom] (PIL's `box`). */
@@ -188,12 +189,13 @@ function resampleFiltered(src: Uint8Array, w: number, h: number, c: number, outW
   let data = src;
   let width = w;
   let yShift = 0;
+  // WebAssembly SIMD passes (the same integers) where available; JavaScript otherwise.
   if (needH) {
-    data = resampleHorizontal(src, w, c, yFirst, yLast - yFirst, outW, horiz);
+    data = horizontalPassWasm(src, w, c, yFirst, yLast - yFirst, outW, horiz) ?? resampleHorizontal(src, w, c, yFirst, yLast - yFirst, outW, horiz);
     width = outW;
     yShift = yFirst;
   }
-  if (needV) return resampleVertical(data, width, c, outH, vert, yShift);
+  if (needV) return verticalPassWasm(data, width, c, outH, vert, yShift) ?? resampleVertical(data, width, c, outH, vert, yShift);
   return data === src ? src.slice() : data;
 }
 

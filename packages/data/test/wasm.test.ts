@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytesToFloats, wasmSimdAvailable } from '../src/image/wasm/index.js';
+import { bytesToFloats, horizontalPassWasm, wasmSimdAvailable } from '../src/image/wasm/index.js';
 
 // The WebAssembly SIMD conversion at the end of every image batch must give exactly the
 // values of the JavaScript expression it replaces, Math.fround(v * scale).
@@ -28,5 +28,16 @@ describe('bytesToFloats (WebAssembly SIMD) equals Math.fround(v * scale)', () =>
       bytesToFloats(src, dst, 0, 0.25);
       expect(dst.every((v) => v === 50)).toBe(true);
     }
+  });
+});
+
+// The resampling passes in WebAssembly are checked against Keras/PIL by the image fixtures
+// (test/image.test.ts: every filter, down and up, RGBA, grayscale — bit for bit); here only
+// that they are the ones running.
+describe('Pillow resampling passes in WebAssembly SIMD', () => {
+  it('run here (not the JavaScript fallback)', () => {
+    const co = { ksize: 1, bounds: Int32Array.from([0, 1]), kk: Int32Array.from([1 << 22]) };
+    const out = horizontalPassWasm(Uint8Array.from([7, 8, 9]), 1, 3, 0, 1, 1, co);
+    expect(out && Array.from(out)).toEqual([7, 8, 9]);
   });
 });
