@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Assembles the hand-written WebAssembly text files (*.wat) under packages/*/src into
 // TypeScript modules beside them (*.ts, the binary as base64), so the packages need no
-// wasm tooling at build or run time. Needs `wabt` (npx fetches it):
+// wasm tooling at build or run time. Needs the `wabt` package (wat2wasm compiled to JS):
 //
-//   npx -y -p wabt@1 node scripts/build-wasm.mjs      (or: npm i --no-save wabt@1 && node scripts/build-wasm.mjs)
+//   npm i --no-save wabt@1 && node scripts/build-wasm.mjs
+//   WABT=/elsewhere/node_modules/wabt node scripts/build-wasm.mjs
 //
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
