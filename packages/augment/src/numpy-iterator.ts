@@ -242,20 +242,12 @@ export class NumpyArrayIterator implements Iterable<FlowBatch>, AsyncIterable<Fl
       this.sharedKey = nextSharedKey++;
       pool.addData(this.sharedKey, shared);
     }
-    const key = this.sharedKey;
-    const parts = Math.min(this.workers, idx.length);
-    const bounds = Array.from({ length: parts + 1 }, (_, k) => Math.round((k * idx.length) / parts));
-    // The workers write straight into a fresh shared buffer, which becomes the batch: no copy
-    // here (the first touch of 30 MB of new pages costs as much as a copy, and it happens on
-    // the workers). The ONNX backend copies shared memory it is fed (onnxruntime rejects it).
-    const shared = new Float32Array(new SharedArrayBuffer(idx.length * per * 4));
-    await Promise.all(
-      Array.from({ length: parts }, (_, k) => {
-        const [a, b] = [bounds[k], bounds[k + 1]];
-        return pool.run(k, { key, shape: imgShape, cfg, params: params.slice(a, b), indices: idx.slice(a, b), out: shared.subarray(a * per, b * per) });
-      }),
-    );
-    return this.finish(idx, g, shared, names);
+    // A whole batch goes to the least busy worker (batches in flight keep the workers busy:
+    // fit and for-await prefetch). Its buffer is allocated here and lent to the worker, moved
+    // there and back: no copy, an ordinary buffer every backend takes, and freed batches are
+    // reused by this thread's allocator instead of faulting in fresh pages on the workers.
+    const out = await pool.run({ key: this.sharedKey, shape: imgShape, cfg, params, indices: idx, out: new Float32Array(idx.length * per) });
+    return this.finish(idx, g, out, names);
   }
 
   private saveNames(idx: Int32Array, g: Generator): string[] {

@@ -35,10 +35,12 @@ export class AugmentPool {
     return this.pool.ready();
   }
 
-  /** Transforms a slice of a batch on worker `i % size`. */
-  async run(i: number, request: Omit<Extract<WorkerRequest, { type: 'transform' }>, 'id' | 'type'>): Promise<void> {
-    const r = await this.pool.run({ ...request, type: 'transform' }, i);
+  /** Transforms a batch on the least busy worker: `out` is moved there and comes back filled. */
+  async run(request: Omit<Extract<WorkerRequest, { type: 'transform' }>, 'id' | 'type'>): Promise<Float32Array> {
+    const r = await this.pool.run({ ...request, type: 'transform' }, undefined, [request.out.buffer]);
     if (!r.ok) throw new Error(`augment worker: ${r.error}`);
+    if (!r.out) throw new Error('augment worker: no batch in the reply');
+    return r.out;
   }
 
   /** Shares a data set (a view of a SharedArrayBuffer) with every worker, now and started later. */

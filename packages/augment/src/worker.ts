@@ -20,13 +20,13 @@ export type WorkerRequest =
       params: RawTransform[];
       /** Image indices into the data set, one per params entry. */
       indices: Int32Array;
-      /** Where the results go, back to back (a view of a SharedArrayBuffer). */
+      /** Where the results go, back to back: lent by the main thread, sent back filled. */
       out: Float32Array;
     }
   | { id: number; type: 'data'; key: number; x: Float32Array }
   | { id: number; type: 'drop'; key: number };
 
-export type WorkerResponse = { id: number; ok: true } | { id: number; ok: false; error: string };
+export type WorkerResponse = { id: number; ok: true; out?: Float32Array } | { id: number; ok: false; error: string };
 
 const port = parentPort;
 if (!port) throw new Error('augment-worker must run in a worker thread');
@@ -37,13 +37,16 @@ port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'data') datasets.set(msg.key, msg.x);
     else if (msg.type === 'drop') datasets.delete(msg.key);
     else {
+      const out = msg.out;
       const data = datasets.get(msg.key);
       if (!data) throw new Error(`augment worker: unknown data set ${msg.key}`);
       const per = msg.shape[0] * msg.shape[1] * msg.shape[2];
       for (let i = 0; i < msg.params.length; i++) {
         const j = msg.indices[i];
-        transformArray(data.subarray(j * per, (j + 1) * per), msg.shape, msg.params[i], msg.cfg, msg.out.subarray(i * per, (i + 1) * per));
+        transformArray(data.subarray(j * per, (j + 1) * per), msg.shape, msg.params[i], msg.cfg, out.subarray(i * per, (i + 1) * per));
       }
+      port.postMessage({ id: msg.id, ok: true, out } satisfies WorkerResponse, [out.buffer as ArrayBuffer]);
+      return;
     }
     port.postMessage({ id: msg.id, ok: true } satisfies WorkerResponse);
   } catch (err) {
