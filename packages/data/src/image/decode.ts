@@ -70,6 +70,11 @@ export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = tr
     const fast = decodeJpegFast(bytes, autoOrient);
     if (fast) return fast;
   }
+  return decodeWithSharp(bytes, name, format, autoOrient);
+}
+
+/** The formats and files the fast paths leave: sharp (libvips), which also reports the errors. */
+async function decodeWithSharp(bytes: Uint8Array, name: string, format: ImageFormat, autoOrient: boolean): Promise<RawImage> {
   try {
     // ignoreIcc: PIL does no colour management, so neither do we (same pixels as Keras).
     // failOn 'error' also rejects truncated data, as PIL does ("image file is truncated").
@@ -116,6 +121,7 @@ export async function decodeForTarget(
     const [th, tw] = targetSize;
     const picked = decodeJpegFast(bytes, autoOrient, (w, h) => (w === tw && h === th ? undefined : pickFor(w, h, tw, th, keepAspectRatio)));
     if (picked) return { raw: picked, resized: picked.width === tw && picked.height === th };
+    return { raw: await decodeWithSharp(bytes, name, 'jpeg', autoOrient), resized: false }; // the fast path declined it
   }
   return { raw: await decodeRaw(bytes, name, autoOrient), resized: false };
 }

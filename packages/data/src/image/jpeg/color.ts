@@ -235,6 +235,12 @@ export function chromaTaps(hdr: Header, cols: Int32Array, rows: Int32Array): Chr
   return { rowNear, rowFar, colNear, colFar };
 }
 
+const FULL = 0;
+const H2V2 = 1;
+const H2V1 = 2;
+const H1V2 = 3;
+const REPLICATE = 4;
+
 /**
  * yccToRgb at the picked pixels only: out[(y·W + x)·3 + k] is the full conversion's pixel
  * (rows[y], cols[x]) channel k, computed pointwise with the same upsampling filters,
@@ -255,6 +261,8 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
   const flatCb = planes.flat128[1];
   const flatCr = planes.flat128[2];
   const { colNear: cNear, colFar: cFar } = taps;
+  // The chroma filter: one of the cases of the fused row code.
+  const mode = !halfH && !halfV ? FULL : fancyH && halfV ? H2V2 : fancyH ? H2V1 : halfV && !halfH ? H1V2 : REPLICATE;
 
   let o = 0;
   for (let y = 0; y < H; y++) {
@@ -274,89 +282,51 @@ export function yccToRgbPicked(hdr: Header, planes: Planes, cols: Int32Array, ro
     }
     const no = near * cs;
     const fo = far * cs;
-    let p: number;
-    if (!halfH && !halfV) {
-      for (let x = 0; x < W; x++, o += 3) {
-        if (x > 0 && cols[x] === cols[x - 1]) {
-          out[o] = out[o - 3];
-          out[o + 1] = out[o - 2];
-          out[o + 2] = out[o - 1];
-          continue;
-        }
-        const c = cols[x];
-        p = rgb(yp[yo + c], cbp[no + c], crp[no + c]);
-        out[o] = p;
-        out[o + 1] = p >> 8;
-        out[o + 2] = p >> 16;
+    const vBias = row & 1 ? 2 : 1; // h1v2: upper output row + 1, lower + 2
+    for (let x = 0; x < W; x++, o += 3) {
+      if (x > 0 && cols[x] === cols[x - 1]) {
+        // A repeated column (upscales): the same pixel again.
+        out[o] = out[o - 3];
+        out[o + 1] = out[o - 2];
+        out[o + 2] = out[o - 1];
+        continue;
       }
-    } else if (fancyH && halfV) {
-      // h2v2 fancy: column sums s = 3·near row + far row, then 3·s[c] + s[c'] + 8 (even
-      // output columns) or + 7 (odd), >> 4.
-      for (let x = 0; x < W; x++, o += 3) {
-        if (x > 0 && cols[x] === cols[x - 1]) {
-          out[o] = out[o - 3];
-          out[o + 1] = out[o - 2];
-          out[o + 2] = out[o - 1];
-          continue;
+      const c = halfH ? cNear[x] : cols[x]; // the chroma column (full-width chroma: the picked one)
+      const n = cFar[x];
+      let cb: number;
+      let cr: number;
+      switch (mode) {
+        case FULL: // 4:4:4
+          cb = cbp[no + c];
+          cr = crp[no + c];
+          break;
+        case H2V2: {
+          // column sums s = 3·near row + far row, then 3·s[c] + s[c'] + 8 (even output
+          // columns) or + 7 (odd), >> 4
+          const bias = 8 - (cols[x] & 1);
+          cb = ((cbp[no + c] * 3 + cbp[fo + c]) * 3 + cbp[no + n] * 3 + cbp[fo + n] + bias) >> 4;
+          cr = ((crp[no + c] * 3 + crp[fo + c]) * 3 + crp[no + n] * 3 + crp[fo + n] + bias) >> 4;
+          break;
         }
-        const c = cNear[x];
-        const n = cFar[x];
-        const bias = 8 - (cols[x] & 1);
-        const cb = ((cbp[no + c] * 3 + cbp[fo + c]) * 3 + cbp[no + n] * 3 + cbp[fo + n] + bias) >> 4;
-        const cr = ((crp[no + c] * 3 + crp[fo + c]) * 3 + crp[no + n] * 3 + crp[fo + n] + bias) >> 4;
-        p = rgb(yp[yo + cols[x]], cb, cr);
-        out[o] = p;
-        out[o + 1] = p >> 8;
-        out[o + 2] = p >> 16;
-      }
-    } else if (fancyH) {
-      // h2v1 fancy: 3·s[c] + s[c'] + 1 (even) or + 2 (odd), >> 2.
-      for (let x = 0; x < W; x++, o += 3) {
-        if (x > 0 && cols[x] === cols[x - 1]) {
-          out[o] = out[o - 3];
-          out[o + 1] = out[o - 2];
-          out[o + 2] = out[o - 1];
-          continue;
+        case H2V1: {
+          // 3·s[c] + s[c'] + 1 (even) or + 2 (odd), >> 2
+          const bias = 1 + (cols[x] & 1);
+          cb = (cbp[no + c] * 3 + cbp[no + n] + bias) >> 2;
+          cr = (crp[no + c] * 3 + crp[no + n] + bias) >> 2;
+          break;
         }
-        const c = cNear[x];
-        const n = cFar[x];
-        const bias = 1 + (cols[x] & 1);
-        p = rgb(yp[yo + cols[x]], (cbp[no + c] * 3 + cbp[no + n] + bias) >> 2, (crp[no + c] * 3 + crp[no + n] + bias) >> 2);
-        out[o] = p;
-        out[o + 1] = p >> 8;
-        out[o + 2] = p >> 16;
+        case H1V2: // 4:4:0: 3·near + far + 1 (upper output row) or + 2 (lower), >> 2
+          cb = (cbp[no + c] * 3 + cbp[fo + c] + vBias) >> 2;
+          cr = (crp[no + c] * 3 + crp[fo + c] + vBias) >> 2;
+          break;
+        default: // narrow images (≤ 2 chroma columns): h2v1_upsample / h2v2_upsample replicate
+          cb = cbp[no + c];
+          cr = crp[no + c];
       }
-    } else if (halfV && !halfH) {
-      // h1v2 fancy (4:4:0): 3·near + far + 1 (upper output row) or + 2 (lower), >> 2.
-      const bias = row & 1 ? 2 : 1;
-      for (let x = 0; x < W; x++, o += 3) {
-        if (x > 0 && cols[x] === cols[x - 1]) {
-          out[o] = out[o - 3];
-          out[o + 1] = out[o - 2];
-          out[o + 2] = out[o - 1];
-          continue;
-        }
-        const c = cols[x];
-        p = rgb(yp[yo + c], (cbp[no + c] * 3 + cbp[fo + c] + bias) >> 2, (crp[no + c] * 3 + crp[fo + c] + bias) >> 2);
-        out[o] = p;
-        out[o + 1] = p >> 8;
-        out[o + 2] = p >> 16;
-      }
-    } else {
-      // Narrow images (≤ 2 chroma columns): h2v1_upsample / h2v2_upsample replicate.
-      for (let x = 0; x < W; x++, o += 3) {
-        if (x > 0 && cols[x] === cols[x - 1]) {
-          out[o] = out[o - 3];
-          out[o + 1] = out[o - 2];
-          out[o + 2] = out[o - 1];
-          continue;
-        }
-        const c = cNear[x];
-        p = rgb(yp[yo + cols[x]], cbp[no + c], crp[no + c]);
-        out[o] = p;
-        out[o + 1] = p >> 8;
-        out[o + 2] = p >> 16;
-      }
+      const p = rgb(yp[yo + cols[x]], cb, cr);
+      out[o] = p;
+      out[o + 1] = p >> 8;
+      out[o + 2] = p >> 16;
     }
   }
   return out;

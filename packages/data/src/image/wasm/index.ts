@@ -14,17 +14,18 @@ interface Kernel {
 
 let kernel: Kernel | null | undefined;
 
-function load(): Kernel | null {
+/** A module of ours (base64), instantiated; null where WebAssembly SIMD is missing. */
+function instantiate<T>(base64: string): T | null {
   try {
-    const bytes = Buffer.from(WASM_BASE64, 'base64');
+    const bytes = Buffer.from(base64, 'base64');
     if (!WebAssembly.validate(bytes)) return null;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const { memory, convert } = instance.exports as unknown as Kernel;
-    return { memory, convert };
+    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as T;
   } catch {
     return null;
   }
 }
+
+const load = () => instantiate<Kernel>(WASM_BASE64);
 
 const PAGE = 65536;
 
@@ -58,15 +59,7 @@ interface ResampleKernel {
 
 let resampler: ResampleKernel | null | undefined;
 
-function loadResampler(): ResampleKernel | null {
-  try {
-    const bytes = Buffer.from(RESAMPLE_WASM_BASE64, 'base64');
-    if (!WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as ResampleKernel;
-  } catch {
-    return null;
-  }
-}
+const loadResampler = () => instantiate<ResampleKernel>(RESAMPLE_WASM_BASE64);
 
 /** Pillow's fixed-point coefficients of one pass (see resample.ts). */
 export interface PassCoeffs {
