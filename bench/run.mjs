@@ -2,16 +2,17 @@
 // npm run bench: the tutorial's 1.1 MLP on full Fashion-MNIST, one epoch timed at a time, on
 // Layerwise (ONNX backend) and — in the same run, on the same data — PyTorch CPU and Keras.
 // Ratios are Layerwise / peer (lower is better for Layerwise). Peers need a Python with torch,
-// keras and tensorflow: BENCH_PYTHON=/path/to/python (see bench/peers/README.md).
+// keras and tensorflow: `bash scripts/python/setup.sh` (or BENCH_PYTHON=/path/to/python).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { Sequential, setSeed, toCategorical } from '@layerwise/core';
 import { Activation, Conv2D, Dense, Flatten, MaxPooling2D } from '@layerwise/layers';
 import { fashionMnist } from '@layerwise/data';
+import { peerPython } from '../scripts/python/python.mjs';
 
 const epochs = Number(process.env.BENCH_EPOCHS ?? 3);
-const python = process.env.BENCH_PYTHON ?? (existsSync('/work/pyenv/bin/python') ? '/work/pyenv/bin/python' : 'python3');
+const python = peerPython();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function layerwiseMlp(stepsPerExecution) {
@@ -154,7 +155,7 @@ if (process.env.BENCH_AUGMENT !== '0') {
   console.log('\nImageDataGenerator.flow (shift 0.3, rotation 30, zoom 0.3, both flips; batch 32) against torchvision.transforms.v2\n');
   try {
     const { benchAugment } = await import('../packages/augment/bench/augment.mjs');
-    augment = await benchAugment({ seconds: Number(process.env.BENCH_AUGMENT_SECONDS ?? 3), python: process.env.BENCH_TV_PYTHON ?? process.env.PYTHON ?? '/work/pyenv-tv/bin/python' });
+    augment = await benchAugment({ seconds: Number(process.env.BENCH_AUGMENT_SECONDS ?? 3), python });
     console.log(JSON.stringify(augment.rows, null, 2));
   } catch (e) {
     console.log(`skipped: ${e.message}`);

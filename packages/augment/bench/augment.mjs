@@ -1,7 +1,7 @@
 /**
  * Augmentation throughput of @layerwise/augment's flow (images/s) with the tutorial's full
  * option set, against torchvision.transforms.v2 on the same images in the same run
- * (bench/torchvision_augment.py, run with PYTHON, default /work/pyenv-tv/bin/python).
+ * (bench/torchvision_augment.py, run with the peer Python of scripts/python/setup.sh).
  *
  *   node packages/augment/bench/augment.mjs            (needs `npm run build`: imports dist)
  *   import { benchAugment } from './augment.mjs'; const json = await benchAugment({ seconds: 2 });
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor } from '@layerwise/core';
 import { ImageDataGenerator } from '@layerwise/augment';
+import { peerPython } from '../../../scripts/python/python.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const OPTIONS = { widthShiftRange: 0.3, heightShiftRange: 0.3, rotationRange: 30, zoomRange: 0.3, horizontalFlip: true, verticalFlip: true };
@@ -69,7 +70,7 @@ function torchvision(x, seconds, python) {
   }
 }
 
-export async function benchAugment({ seconds = 3, python = process.env.PYTHON ?? '/work/pyenv-tv/bin/python', sizes = [[60, 90, 3, 512], [240, 360, 3, 128]] } = {}) {
+export async function benchAugment({ seconds = 3, python = peerPython(), sizes = [[60, 90, 3, 512], [240, 360, 3, 128]] } = {}) {
   const rows = [];
   const loadBefore = loadavg();
   for (const [h, w, c, n] of sizes) {

@@ -8,7 +8,7 @@
 // workers for torchvision): a measure of work that does not depend on the load.
 //
 //   node packages/data/bench/flow.mjs            (needs `npm run build`; prints JSON)
-//   BENCH_PYTHON=/path/to/python  a Python with torch + torchvision (default /work/pyenv-tv)
+//   BENCH_PYTHON=/path/to/python  a Python with torch + torchvision (default: scripts/python/setup.sh's venv)
 //   BENCH_FLOW_DIR=/tmp/flow      where the image folder is made (kept between runs)
 //   BENCH_FLOW_PER_CLASS=1000     images per class (2 classes)
 //   BENCH_FLOW_ROUNDS=3           timed epochs of each, after one warm-up epoch
@@ -21,6 +21,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { flowFromDirectory, makeFashionImageSet } from '@layerwise/data';
+import { peerPython } from '../../../scripts/python/python.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -74,7 +75,7 @@ export async function runFlowBench(options = {}) {
   const dir = options.dir ?? process.env.BENCH_FLOW_DIR ?? join(tmpdir(), 'layerwise-flow-bench');
   const perClass = Number(options.perClass ?? process.env.BENCH_FLOW_PER_CLASS ?? 1000);
   const rounds = Number(options.rounds ?? process.env.BENCH_FLOW_ROUNDS ?? 3);
-  const python = options.python ?? process.env.BENCH_PYTHON ?? (existsSync('/work/pyenv-tv/bin/python') ? '/work/pyenv-tv/bin/python' : 'python3');
+  const python = options.python ?? process.env.BENCH_PYTHON ?? peerPython();
   // Layerwise variants: the defaults (worker threads), and decoding driven from the main thread.
   const variants = options.variants ?? [
     { name: 'default (workers = cores)', options: {} },
