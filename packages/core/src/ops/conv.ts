@@ -113,16 +113,47 @@ export function convBackpropFilter(x: Value, dy: Value, kernelShape: number[], a
   return apply1(ConvBackpropFilter, [x, dy], { ...a, kernelShape: kernelShape as [number, number, number, number] });
 }
 
-/** Keras' Conv2DTranspose: the output size for 'same' is size * stride, for 'valid' (size - 1) * stride + k. */
-export function conv2dTranspose(x: Value, kernel: Value, o: { strides?: [number, number]; padding?: 'same' | 'valid'; dilations?: [number, number]; outputPadding?: [number, number] } = {}): Value {
+/**
+ * Keras' length of a transposed convolution's output along one axis (keras/src/backend/common/
+ * backend_utils.py, `_get_output_shape_given_tf_padding`), with k the dilated kernel size:
+ * 'valid' gives (size−1)·stride + k + outputPadding, where no outputPadding means max(k, stride) − k;
+ * 'same' gives size·stride, or (size−1)·stride + k mod 2 + outputPadding when one is given.
+ */
+export function deconvOutputLength(size: number, kernel: number, stride: number, padding: 'same' | 'valid', outputPadding: number | null, dilation = 1): number {
+  const k = (kernel - 1) * dilation + 1;
+  if (padding === 'valid') return (size - 1) * stride + k + (outputPadding ?? Math.max(k, stride) - k);
+  return outputPadding === null ? size * stride : (size - 1) * stride + (k % 2) + outputPadding;
+}
+
+/**
+ * The forward-conv pads [begin, end] along one axis that make a transposed conv of `size` inputs
+ * give `out` outputs: the full transposed output, (size−1)·stride + k, is cropped by
+ * max(full − out, 0), the odd cell at the end (TF's 'same' rule); what `out` has beyond the full
+ * output holds only the bias. This is the padding Keras' JAX backend uses for every case, and
+ * the one TF's conv_transpose derives from `out` whenever TF accepts the shapes.
+ */
+function deconvPads(size: number, kernel: number, stride: number, dilation: number, out: number): [number, number] {
+  const total = Math.max((size - 1) * stride + (kernel - 1) * dilation + 1 - out, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+export interface Conv2dTransposeOptions {
+  strides?: [number, number];
+  padding?: 'same' | 'valid';
+  dilations?: [number, number];
+  /** Keras' output_padding; absent = None (the output length then follows from the padding alone). */
+  outputPadding?: [number, number];
+}
+
+/** Keras' Conv2DTranspose (x [N, H, W, C], kernel [kh, kw, F, C]): output lengths by `deconvOutputLength`. */
+export function conv2dTranspose(x: Value, kernel: Value, o: Conv2dTransposeOptions = {}): Value {
   const strides = o.strides ?? [1, 1];
   const dilations = o.dilations ?? [1, 1];
-  const [h, w] = spatial(x, 'Conv2DTranspose');
-  const [kh, kw] = [kernel.shape[0] as number, kernel.shape[1] as number];
-  const op = o.outputPadding ?? [0, 0];
-  // Keras: 'same' gives size·stride (output padding does not change it); 'valid' the full (size−1)·stride + k, plus output padding.
-  const size = (n: number, k: number, s: number, d: number, p: number) => (o.padding === 'same' ? n * s : (n - 1) * s + (k - 1) * d + 1 + p);
-  const out: [number, number] = [size(h, kh, strides[0], dilations[0], op[0]), size(w, kw, strides[1], dilations[1], op[1])];
-  const pads = convPads(o.padding ?? 'valid', out, [kh, kw], strides, dilations);
-  return apply1(ConvBackpropInput, [x, kernel], { strides, dilations, pads, groups: 1, inputSize: out });
+  const padding = o.padding ?? 'valid';
+  const hw = spatial(x, 'Conv2DTranspose');
+  const k = [kernel.shape[0] as number, kernel.shape[1] as number];
+  const out = [0, 1].map((i) => deconvOutputLength(hw[i], k[i], strides[i], padding, o.outputPadding?.[i] ?? null, dilations[i])) as [number, number];
+  const [top, bottom] = deconvPads(hw[0], k[0], strides[0], dilations[0], out[0]);
+  const [left, right] = deconvPads(hw[1], k[1], strides[1], dilations[1], out[1]);
+  return apply1(ConvBackpropInput, [x, kernel], { strides, dilations, pads: [top, left, bottom, right], groups: 1, inputSize: out });
 }

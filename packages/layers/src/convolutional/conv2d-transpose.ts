@@ -5,7 +5,11 @@ export interface Conv2DTransposeArgs extends ConvArgs {
   outputPadding?: number | [number, number] | null;
 }
 
-/** Keras' Conv2DTranspose: kernel [kh, kw, filters, in]; output size·stride ('same') or (size−1)·stride + k ('valid'). */
+/**
+ * Keras' Conv2DTranspose: kernel [kh, kw, filters, in]. Output lengths follow Keras' rule
+ * (`ops.deconvOutputLength`): 'same' gives size·stride, 'valid' (size−1)·stride + max(k, stride);
+ * an explicit outputPadding p gives (size−1)·stride + k mod 2 + p ('same') or + k + p ('valid').
+ */
 export class Conv2DTranspose extends BaseConv2D {
   static override className = 'Conv2DTranspose';
   readonly filters: number;
