@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError, ShapeError, WeightsError } from '../errors.js';
 import { placeholder, withScope, type SymShape, type Value } from '../ir/graph.js';
 import { fmt } from '../ops/registry.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/initializers.js';
@@ -128,15 +128,19 @@ export abstract class Layer {
     return v;
   }
 
-  /** All weights: trainable first, then non-trainable, as Keras orders layer.weights. */
+  /**
+   * All weights in Keras 3's order (layer.weights): those created trainable, then those created
+   * non-trainable, each group in creation order — BatchNormalization's gamma, beta, moving_mean,
+   * moving_variance. The order does not change when `trainable` is switched.
+   */
   get weights(): Variable[] {
-    return [...this.trainableWeights, ...this.nonTrainableWeights];
+    return [...this._weights.filter((w) => w.trainable), ...this._weights.filter((w) => !w.trainable)];
   }
   get trainableWeights(): Variable[] {
-    return this.trainable ? this._weights.filter((w) => w.trainable) : [];
+    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
   }
   get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this._weights.filter((w) => !w.trainable) : [...this._weights];
+    return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
   }
   countParams(): number {
     return this._weights.reduce((n, w) => n + w.value.size, 0);
@@ -144,9 +148,20 @@ export abstract class Layer {
   getWeights(): Tensor[] {
     return this.weights.map((w) => w.value);
   }
+  /** Set `weights` from arrays in the same order; every shape is checked before any weight changes. */
   setWeights(values: Tensor[]): void {
     const ws = this.weights;
-    if (values.length !== ws.length) throw new ShapeError(`Layer '${this.name}' expects ${ws.length} weight arrays, got ${values.length}`);
+    if (values.length !== ws.length)
+      throw new WeightsError(
+        `setWeights on ${this.className} '${this.name}': got a list of ${values.length} arrays, but it has ${ws.length} weights (${ws.map((w) => w.name).join(', ')})`,
+      );
+    ws.forEach((w, i) => {
+      const shape = values[i]?.shape;
+      if (!shape || shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j]))
+        throw new WeightsError(
+          `setWeights on ${this.className} '${this.name}': array ${i} has shape ${shape ? fmt(shape) : String(values[i])}, but weight '${w.name}' has shape ${fmt(w.shape)}; no weight was changed`,
+        );
+    });
     ws.forEach((w, i) => w.assign(values[i]));
   }
 

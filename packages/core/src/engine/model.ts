@@ -129,13 +129,16 @@ export class Model extends Layer {
     return layer;
   }
 
+  /** Keras' model.weights: each layer's weights together (its own order), layers in `layers` order. */
+  override get weights(): Variable[] {
+    return unique(this.layers.flatMap((l) => l.weights));
+  }
   override get trainableWeights(): Variable[] {
     return this.trainable ? unique(this.layers.flatMap((l) => l.trainableWeights)) : [];
   }
   override get nonTrainableWeights(): Variable[] {
-    const all = unique(this.layers.flatMap((l) => [...l.trainableWeights, ...l.nonTrainableWeights]));
     const trainable = new Set(this.trainableWeights);
-    return all.filter((w) => !trainable.has(w));
+    return this.weights.filter((w) => !trainable.has(w));
   }
   override countParams(): number {
     return this.weights.reduce((n, w) => n + w.value.size, 0);

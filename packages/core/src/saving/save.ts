@@ -53,13 +53,14 @@ export function loadModelFile(path: string, options: { compile?: boolean } = {})
   if (header.kind !== 'model' || !header.model) throw new WeightsError(`'${path}' holds weights only; build the model in code and call model.loadWeights('${path}')`);
   const model = layerFromConfig(header.model) as Model;
   if (!('fit' in model)) throw new ConfigError(`'${path}' does not hold a model (top-level class ${header.model.className})`);
-  assignWeights(model, arrays, path);
+  const index = assignWeights(model, arrays, path);
   if (header.training && options.compile !== false) {
     model.compile({ optimizer: getOptimizer(header.training.optimizer), loss: header.training.loss, metrics: header.training.metrics });
     model.optimizerState.iterations = header.training.iterations;
     model.weights.forEach((w, i) => {
       const slots: Tensor[] = [];
-      for (let j = 0; arrays.has(`slot${i}.${j}:${w.name}`); j++) slots.push(arrays.get(`slot${i}.${j}:${w.name}`)!);
+      const key = (j: number) => `slot${index[i]}.${j}:${w.name}`;
+      for (let j = 0; arrays.has(key(j)); j++) slots.push(arrays.get(key(j))!);
       if (slots.length) model.optimizerState.slots.set(w, slots);
     });
   }
@@ -74,16 +75,33 @@ export function loadWeightsFile(model: Model, path: string): void {
   assignWeights(model, readContainer<ModelHeader>(path).arrays, path);
 }
 
-/** Weights are matched by position (Keras' topological order), and every shape is checked first. */
-function assignWeights(model: Model, arrays: Map<string, Tensor>, path: string): void {
+/**
+ * Which saved array index holds each model weight: by name when the file names exactly the
+ * model's weights (a model loaded from its own file; files written before weights took Keras'
+ * order list BatchNormalization's moving statistics last), else by position (Keras' order).
+ */
+function savedIndices(model: Model, savedNames: string[]): number[] {
+  const weights = model.weights;
+  const byName = new Map(savedNames.map((n, i) => [n, i]));
+  const named = byName.size === savedNames.length && savedNames.length === weights.length && weights.every((w) => byName.has(w.name));
+  return weights.map((w, i) => (named ? byName.get(w.name)! : i));
+}
+
+/** Weights and the arrays meant for them; every shape is checked before any weight changes. */
+function assignWeights(model: Model, arrays: Map<string, Tensor>, path: string): number[] {
   const saved = [...arrays.entries()].filter(([k]) => k.startsWith('w'));
   const weights = model.weights;
   if (saved.length !== weights.length)
     throw new WeightsError(`'${path}' holds ${saved.length} weight arrays but model '${model.name}' has ${weights.length} (${weights.map((w) => w.name).join(', ')})`);
+  const index = savedIndices(
+    model,
+    saved.map(([k]) => k.slice(k.indexOf(':') + 1)),
+  );
   weights.forEach((w, i) => {
-    const t = saved[i][1];
+    const [key, t] = saved[index[i]];
     if (t.shape.length !== w.shape.length || t.shape.some((d, j) => d !== w.shape[j]))
-      throw new WeightsError(`Weight ${i} '${w.name}' has shape [${w.shape.join(', ')}] but '${path}' holds '${saved[i][0].split(':')[1]}' of shape [${t.shape.join(', ')}]`);
+      throw new WeightsError(`Weight ${i} '${w.name}' has shape [${w.shape.join(', ')}] but '${path}' holds '${key.slice(key.indexOf(':') + 1)}' of shape [${t.shape.join(', ')}]`);
   });
-  weights.forEach((w, i) => w.assign(saved[i][1]));
+  weights.forEach((w, i) => w.assign(saved[index[i]][1]));
+  return index;
 }
