@@ -12,5 +12,5 @@ py="${PYTHON:-python3}"
 # tf_keras (Keras 2 / tf.keras: legacy .h5 files, Keras 2 optimizers) without its deps,
 # which would pull the full `tensorflow` package beside tensorflow-cpu.
 "$venv/bin/pip" install --quiet --no-deps tf_keras==2.21.0
-"$venv/bin/python" -c "import torch, torchvision, keras, tensorflow, tf_keras, h5py; print('python peers ready:', torch.__version__, torchvision.__version__, keras.__version__, tensorflow.__version__)"
+"$venv/bin/python" -c "import torch, torchvision, keras, tensorflow, tf_keras, h5py, onnx; print('python peers ready:', torch.__version__, torchvision.__version__, keras.__version__, tensorflow.__version__)"
 echo "$venv/bin/python"

@@ -3,7 +3,7 @@ import { Sequential, Tensor, Generator, getLayerClass, type Layer, type SymShape
 import { layerFromConfig } from '../../packages/core/src/saving/save.js';
 import { BACKENDS } from './backends.js';
 import { maxAbsDiff } from './run.js';
-import ort from 'onnxruntime-node';
+import { expectValidOnnx, runOnnxAtTwoBatchSizes } from './onnx-check.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { join } from 'node:path';
 const exportDir = mkdtempSync(join(tmpdir(), 'lw-export-'));
 
 export interface LayerTestSpec {
+  /** Names the exported ONNX file the checker script sees (default: the layer's name). */
+  title?: string;
   make: () => Layer;
   /** One sample's shape (no batch). */
   inputShape: number[];
@@ -56,8 +58,8 @@ export async function runLayerTest(spec: LayerTestSpec): Promise<void> {
     if (backend !== BACKENDS[0].backend) continue;
     const file = join(exportDir, `${layer.name}.onnx`);
     await model.export(file, { format: 'onnx' });
-    const session = await ort.InferenceSession.create(file);
-    const exported = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data as Float32Array, x.shape) }))[session.outputNames[0]];
+    expectValidOnnx(file, `layer-${(spec.title ?? layer.name).replace(/[^A-Za-z0-9]+/g, '_')}`);
+    const [exported] = await runOnnxAtTwoBatchSizes(file, [x]);
     expect(exported.dims).toEqual(a.shape);
     expect(maxAbsDiff(exported.data as Float32Array, a.data)).toBeLessThanOrEqual(1e-4);
   }

@@ -1,12 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Input, Model, Tensor, ops, placeholder } from '@layerwise/core';
 import { BACKENDS } from '../helpers/backends.js';
 import { kerasFixture, layerFromKeras } from '../helpers/keras-layers.js';
 import { expectClose } from '../helpers/run.js';
+import { expectValidOnnx, runOnnxAtTwoBatchSizes } from '../helpers/onnx-check.js';
 
 /**
  * Conv2DTranspose against Keras 3 (fixtures/keras/fidelity-17.json, conv_transpose; made by
@@ -62,9 +62,8 @@ describe('Conv2DTranspose matches Keras', () => {
     const model = build(c);
     const file = join(exportDir, `${c.name}.onnx`);
     await model.export(file, { format: 'onnx' });
-    const session = await ort.InferenceSession.create(file);
-    const x = Tensor.from(c.input);
-    const out = (await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', x.data as Float32Array, x.shape) }))[session.outputNames[0]];
+    expectValidOnnx(file, `deconv-${c.name}`);
+    const [out] = await runOnnxAtTwoBatchSizes(file, [Tensor.from(c.input)]);
     expect(out.dims).toEqual([c.input_shape[0], ...c.output_shape.slice(1)]);
     expectClose(out.data as Float32Array, c.output.flat(Infinity), 1e-4, `${c.name} (ONNX)`);
   });

@@ -12,6 +12,9 @@ export interface LoweredGraph {
 
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** An IR shape for a graph input or output: a leading null is the symbolic 'batch'; any other null gets a name of its own. */
+const dimsOf = (name: string, shape: readonly (number | null)[]) => shape.map((d, i) => (d !== null ? d : i === 0 ? 'batch' : `${name}_dim${i}`));
+
 /**
  * Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds`
  * order. `readableNames` (for exported files) names inputs and outputs after their values.
@@ -29,7 +32,7 @@ export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_O
   const inputs: ValueInfoSpec[] = graph.feeds.map((v, i) => {
     const name = ioName(v, `in${i}${v.name ? `_${sanitize(v.name)}` : ''}`);
     names.set(v, name);
-    return { name, elemType: ONNX_DTYPE[v.dtype], shape: v.shape };
+    return { name, elemType: ONNX_DTYPE[v.dtype], shape: dimsOf(name, v.shape) };
   });
 
   for (const node of graph.nodes) {
@@ -45,7 +48,7 @@ export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_O
   const outputs: ValueInfoSpec[] = graph.outputs.map((v, i) => {
     const name = ioName(v, `out${i}`);
     g.nodes.push({ opType: 'Identity', inputs: [names.get(v)!], outputs: [name], attrs: {}, name: `n_out${i}` });
-    return { name, elemType: ONNX_DTYPE[v.dtype] };
+    return { name, elemType: ONNX_DTYPE[v.dtype], shape: dimsOf(name, v.shape) };
   });
 
   const bytes = encodeModel({ opset, graphName: graph.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producerVersion: '0.1.0' });

@@ -15,8 +15,8 @@ export interface NodeSpec {
 export interface ValueInfoSpec {
   name: string;
   elemType: number;
-  /** null dims become the symbolic 'batch'; undefined shape = leave it to ONNX shape inference. */
-  shape?: (number | null)[];
+  /** Every dim: a size, or the name of a symbolic dim ('batch'). The ONNX checker wants a shape on each graph input and output. */
+  shape: (number | string)[];
 }
 export interface Initializer {
   name: string;
@@ -66,7 +66,7 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfoSpec): void {
   w.message(2, (type) =>
     type.message(1, (tt) => {
       tt.int(1, v.elemType);
-      if (v.shape) tt.message(2, (shape) => v.shape!.forEach((d) => shape.message(1, (dim) => (d === null ? dim.string(2, 'batch') : dim.int(1, d)))));
+      tt.message(2, (shape) => v.shape.forEach((d) => shape.message(1, (dim) => (typeof d === 'string' ? dim.string(2, d) : dim.int(1, d)))));
     }),
   );
 }
