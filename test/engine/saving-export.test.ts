@@ -7,6 +7,7 @@ import { ConfigError, Input, Model, Sequential, WeightsError, loadModel, setSeed
 import { Activation, BatchNormalization, Dense, Dropout, Flatten } from '@layerwise/layers';
 import { maxAbsDiff } from '../helpers/run.js';
 import { toyData } from '../helpers/models.js';
+import { expectValidOnnx } from '../helpers/onnx-check.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-save-'));
 const { x, y } = toyData(256);
@@ -95,6 +96,7 @@ describe('ONNX export', () => {
     const path = join(dir, 'model.onnx');
     await m.export(path, { format: 'onnx' });
     expect(existsSync(path)).toBe(true);
+    expectValidOnnx(path, 'model-saving_export');
     const session = await ort.InferenceSession.create(path);
     expect(session.inputNames).toHaveLength(1);
     const feed = new ort.Tensor('float32', x.data as Float32Array, x.shape);

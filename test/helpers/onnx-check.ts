@@ -124,7 +124,7 @@ export function readOnnxModel(bytes: Uint8Array): OnnxModelInfo {
 }
 
 /** The IR version each ai.onnx opset first shipped with (onnx.helper.VERSION_TABLE). */
-const MIN_IR_FOR_OPSET: Record<number, number> = { 7: 3, 8: 3, 9: 4, 10: 5, 11: 6, 12: 7, 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11, 24: 11, 25: 12, 26: 13 };
+const MIN_IR_FOR_OPSET: Record<number, number> = { 7: 3, 8: 3, 9: 4, 10: 5, 11: 6, 12: 7, 13: 7, 14: 7, 15: 8, 16: 8, 17: 8, 18: 8, 19: 9, 20: 9, 21: 10, 22: 10, 23: 11, 24: 12, 25: 13, 26: 13 };
 /** TensorProto.DataType → bytes per element (the types Layerwise writes). */
 const ELEM_BYTES: Record<number, number> = { 1: 4, 2: 1, 3: 1, 6: 4, 7: 8, 9: 1, 10: 2, 11: 8 };
 /** AttributeProto.AttributeType → the field holding its value (FLOAT f=2, INT i=3, STRING s=4, TENSOR t=5, GRAPH g=6, FLOATS 7, INTS 8, STRINGS 9). */

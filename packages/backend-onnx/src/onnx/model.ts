@@ -32,7 +32,13 @@ export interface ModelSpec {
   producerVersion: string;
 }
 
-// Field numbers from onnx.proto (IR version 8 fits opsets up to 18; onnxruntime-node accepts IR ≤ 13).
+/** The IR version each ai.onnx opset shipped with (onnx.helper.VERSION_TABLE); onnxruntime-node accepts IR ≤ 13. */
+export function irVersionFor(opset: number): number {
+  const table: [number, number][] = [[25, 13], [24, 12], [23, 11], [21, 10], [19, 9], [15, 8], [12, 7], [11, 6], [10, 5], [9, 4]];
+  return table.find(([from]) => opset >= from)?.[1] ?? 3;
+}
+
+// Field numbers from onnx.proto.
 function writeTensor(w: ProtoWriter, name: string, t: Initializer['tensor']): void {
   if (t instanceof Tensor) {
     w.packedInts(1, t.shape);
@@ -74,7 +80,7 @@ function writeValueInfo(w: ProtoWriter, v: ValueInfoSpec): void {
 /** Serialize a ModelProto. */
 export function encodeModel(m: ModelSpec): Uint8Array {
   const w = new ProtoWriter();
-  w.int(1, 8); // ir_version
+  w.int(1, irVersionFor(m.opset));
   w.string(2, 'layerwise');
   w.string(3, m.producerVersion);
   w.message(7, (g) => {
