@@ -10,7 +10,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
 import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
-import { layerFromConfig, loadModelFile, saveModel, saveWeightsFile, loadWeightsFile } from '../saving/save.js';
+import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
+import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
 import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
 import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
@@ -320,11 +321,20 @@ export class Model extends Layer {
   save(path: string): void {
     saveModel(this, path);
   }
-  saveWeights(path: string): void {
-    saveWeightsFile(this, path);
+  /**
+   * Keras' save_weights: `x.weights.h5` in Keras 3's layout, `x.h5` in Keras 2's (both open in
+   * Keras), any other name in Layerwise's own format. Temp file + rename.
+   */
+  saveWeights(path: string): Promise<void> {
+    return saveWeights(this, path);
   }
-  loadWeights(path: string): void {
-    loadWeightsFile(this, path);
+  /**
+   * Keras' load_weights: Keras 3 `.weights.h5`, Keras 2 `.h5` (the files Keras publishes; with
+   * `byName` / `skipMismatch` as Keras' by_name / skip_mismatch) or Layerwise's own file. All
+   * shapes are checked before any weight is assigned (a WeightsError names file, layer, weight).
+   */
+  loadWeights(path: string, options?: LoadWeightsOptions): Promise<void> {
+    return loadWeights(this, path, options);
   }
 
   get metricsNames(): string[] {

@@ -1,6 +1,7 @@
 import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
 import { WeightsError } from '../errors.js';
 import { arrayTypeFor, Tensor, type DType } from '../tensor/tensor.js';
+import { removeStaleTemps, tempPathFor } from './atomic.js';
 
 /**
  * The Layerwise file: a JSON header (architecture, training config, a manifest of arrays)
@@ -46,7 +47,8 @@ export function writeContainer(path: string, header: Record<string, unknown>, ar
 
 /** Write to a temporary file beside the target, then rename: a crash never leaves half a file. */
 export function atomicWrite(path: string, bytes: Uint8Array | string): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  removeStaleTemps(path);
+  const tmp = tempPathFor(path);
   try {
     writeFileSync(tmp, bytes);
     renameSync(tmp, path);
