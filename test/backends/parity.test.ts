@@ -70,19 +70,19 @@ describe('backend parity: 1.1 MLP on the Fashion-MNIST sample', () => {
 
     it('weights saved on onnx load and predict identically here, and back', async () => {
       const there = join(dir, `from-onnx-${name}.lw`);
-      reference.model.saveWeights(there);
+      await reference.model.saveWeights(there);
       const model = mlp11();
       model.setBackend(backend);
-      model.loadWeights(there);
+      await model.loadWeights(there);
       const expected = await reference.model.predict(xt, { verbose: 0 });
       const got = await model.predict(xt, { verbose: 0 });
       const forward = maxAbsDiff(got.data, expected.data);
 
       const back = join(dir, `from-${name}.lw`);
-      run.model.saveWeights(back);
+      await run.model.saveWeights(back);
       const onOnnx = mlp11();
       onOnnx.setBackend(onnx.backend);
-      onOnnx.loadWeights(back);
+      await onOnnx.loadWeights(back);
       const backward = maxAbsDiff((await onOnnx.predict(xt, { verbose: 0 })).data, (await run.model.predict(xt, { verbose: 0 })).data);
       console.log(`parity ${name}: weight transfer max |Δ prediction| onnx→${name} ${forward.toExponential(2)}, ${name}→onnx ${backward.toExponential(2)}`);
       expect(forward).toBeLessThanOrEqual(1e-5);

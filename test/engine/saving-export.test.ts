@@ -59,12 +59,12 @@ describe('saving and loading', () => {
     setSeed(3);
     const a = model();
     const b = model();
-    a.saveWeights(join(dir, 'w.lw'));
-    b.loadWeights(join(dir, 'w.lw'));
+    await a.saveWeights(join(dir, 'w.lw'));
+    await b.loadWeights(join(dir, 'w.lw'));
     expect(b.getWeights().map((w) => Array.from(w.data))).toEqual(a.getWeights().map((w) => Array.from(w.data)));
     const other = new Sequential();
     other.add(new Dense(3, { inputDim: 16 }));
-    expect(() => other.loadWeights(join(dir, 'w.lw'))).toThrow(WeightsError);
+    await expect(other.loadWeights(join(dir, 'w.lw'))).rejects.toThrow(WeightsError);
     expect(() => loadModel(join(dir, 'w.lw'))).toThrow(/weights only/);
   });
 

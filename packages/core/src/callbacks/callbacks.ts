@@ -152,20 +152,20 @@ export class ModelCheckpoint extends Callback {
   override onEpochBegin(epoch: number): void {
     this.currentEpoch = epoch;
   }
-  override onTrainBatchEnd(_batch: number, logs?: Logs): void {
+  override onTrainBatchEnd(_batch: number, logs?: Logs): Promise<void> | void {
     if (this.saveFreq === 'epoch') return;
     if (++this.batchesSinceSave >= this.saveFreq) {
       this.batchesSinceSave = 0;
-      this.save(this.currentEpoch, logs ?? {});
+      return this.save(this.currentEpoch, logs ?? {});
     }
   }
   override get wantsBatchHooks(): boolean {
     return this.saveFreq !== 'epoch';
   }
-  override onEpochEnd(epoch: number, logs: Logs = {}): void {
-    if (this.saveFreq === 'epoch') this.save(epoch, logs);
+  override onEpochEnd(epoch: number, logs: Logs = {}): Promise<void> | void {
+    if (this.saveFreq === 'epoch') return this.save(epoch, logs);
   }
-  private save(epoch: number, logs: Logs): void {
+  private async save(epoch: number, logs: Logs): Promise<void> {
     const path = formatFilepath(this.filepath, { ...logs, epoch: epoch + 1 });
     if (this.saveBestOnly) {
       const current = monitored(logs, this.monitor, 'Can save best model only with');
@@ -179,8 +179,8 @@ export class ModelCheckpoint extends Callback {
     } else if (this.verbose > 0) process.stdout.write(`\nEpoch ${epoch + 1}: saving model to ${path}\n`);
     const dir = dirname(path);
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-    if (this.saveWeightsOnly) this.model.saveWeights(path);
-    else this.model.save(path);
+    if (this.saveWeightsOnly) return this.model.saveWeights(path);
+    this.model.save(path);
   }
 }
 

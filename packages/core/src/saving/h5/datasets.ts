@@ -124,10 +124,12 @@ function copyOut(heap: ArrayBuffer, ptr: number, n: number, m: Metadata, target:
  * Read the whole dataset at `path` into `target` (whose length must be the dataset's size),
  * piece by piece through one small WebAssembly buffer.
  */
-export function readInto(f: H5File, path: string, target: TypedArray): void {
+export function readInto(f: H5File, path: string, target: TypedArray, pieceElements = PIECE_ELEMENTS): void {
   const m = metadata(f, path);
   const shape = m.shape ?? [];
-  const plan = [...pieces(shape)];
+  const total = shape.reduce((a, b) => a * b, 1);
+  if (target.length !== total) throw new WeightsError(`Cannot read '${path}' of '${f.path}' (${total} values) into an array of ${target.length}`);
+  const plan = [...pieces(shape, pieceElements)];
   const largest = Math.max(0, ...plan.map((p) => p.length));
   if (largest === 0) return;
   const ptr = f.Module._malloc(largest * m.size);
@@ -162,10 +164,10 @@ const WRITE_TYPES: Partial<Record<DType, { type: number; size: number; signed: b
  * written whole (contiguous layout, as h5py does); larger ones are created empty with a
  * chunked layout whose chunks are the pieces, then filled piece by piece.
  */
-export function writeDataset(f: H5File, path: string, data: TypedArray, shape: number[], dtype: DType): void {
+export function writeDataset(f: H5File, path: string, data: TypedArray, shape: number[], dtype: DType, pieceElements = PIECE_ELEMENTS): void {
   const t = WRITE_TYPES[dtype];
   if (!t) throw new WeightsError(`Cannot write '${path}' to '${f.path}': dtype ${dtype} has no HDF5 mapping`);
-  const plan = [...pieces(shape)];
+  const plan = [...pieces(shape, pieceElements)];
   const whole = plan.length <= 1;
   const base = { ...t, vlen: false, littleEndian: true, compression: 0, compression_opts: [], track_order: false };
   const meta = whole
