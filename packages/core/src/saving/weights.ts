@@ -83,7 +83,7 @@ export async function loadWeights(model: Model, path: string, options: LoadWeigh
       throw new WeightsError(
         `'${path}' is an HDF5 file but not a Keras weights file: it has neither a 'layer_names' attribute (Keras 2 layout) nor a 'layers' group (Keras 3 .weights.h5 layout)`,
       );
-    plan.apply();
+    await plan.apply();
   } finally {
     f.close();
   }
