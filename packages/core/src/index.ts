@@ -22,5 +22,7 @@ export * from './engine/sequential.js';
 export * from './engine/batches.js';
 export type { FitArgs, EvaluateArgs, PredictArgs } from './engine/loop.js';
 export { atomicWrite } from './saving/container.js';
+export { writeAtomically, removeStaleTemps, tempPathFor, isProcessAlive } from './saving/atomic.js';
+export { weightsFormatFor, type LoadWeightsOptions, type WeightsFormat } from './saving/weights.js';
 export * from './callbacks/callbacks.js';
 export { summarize, printSummary, kerasLayers, type SummaryOptions } from './engine/summary.js';

@@ -149,6 +149,21 @@ describe('loadData downloading into the cache', () => {
     expect(listing(join(cacheDir, 'datasets', 'mnist'))).toEqual([]);
   });
 
+  it('with the hash check off, a cached file that does not parse is downloaded again (not failed on forever)', async () => {
+    const cacheDir = tempDir();
+    const dir = join(cacheDir, 'datasets', 'mnist');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'mnist.npz'), files['mnist.npz'].subarray(0, 200)); // cut short by an older download
+    const options = { cacheDir, baseUrl: `${server.url}/files`, fileHashes: { 'mnist.npz': null }, searchDirs: [], verbose: false };
+    const { source, data } = await mnist.loadDataWithSource(options);
+    expect(source.kind).toBe('download');
+    expect(data[0][0].shape).toEqual([5, 28, 28]);
+    expect(readFileSync(join(dir, 'mnist.npz')).equals(files['mnist.npz'])).toBe(true);
+    // With downloads off, the damaged copy is an error naming it.
+    writeFileSync(join(dir, 'mnist.npz'), files['mnist.npz'].subarray(0, 200));
+    await expect(mnist.loadData({ ...options, download: false })).rejects.toThrow(DataError);
+  });
+
   it('downloads again over a cached file that fails its SHA-256', async () => {
     const cacheDir = tempDir();
     const dir = join(cacheDir, 'datasets', 'mnist');

@@ -13,7 +13,8 @@ export function tempPathFor(path: string): string {
   return `${path}.tmp-${process.pid}-${Date.now()}`;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs (on this machine). */
+export function isProcessAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -35,7 +36,7 @@ export function removeStaleTemps(path: string): void {
   }
   for (const entry of entries) {
     const m = TEMP.exec(entry);
-    if (m && m[1] === name && !alive(Number(m[2]))) rmSync(join(dir, entry), { force: true });
+    if (m && m[1] === name && !isProcessAlive(Number(m[2]))) rmSync(join(dir, entry), { force: true });
   }
 }
 

@@ -97,15 +97,15 @@ async function locate(spec: DatasetSpec, options: LoadDataOptions, tried: string
   return undefined;
 }
 
-/** Downloads the files missing from (or damaged in) the cache. */
-async function download(spec: DatasetSpec, options: LoadDataOptions): Promise<Located> {
+/** Downloads the files missing from (or damaged in) the cache; all of them with `force`. */
+async function download(spec: DatasetSpec, options: LoadDataOptions, force = false): Promise<Located> {
   const cache = datasetCacheDir(spec.name, options.cacheDir);
   const base = baseUrlOf(spec, options);
   const hashes = hashesOf(spec, options);
   for (const { name } of spec.remote) {
     const dest = join(cache, name);
     const expected = hashes[name];
-    if (existsSync(dest) && (!expected || (await sha256File(dest)) === expected.toLowerCase())) continue;
+    if (!force && existsSync(dest) && (!expected || (await sha256File(dest)) === expected.toLowerCase())) continue;
     await downloadFile(new URL(name, base).href, dest, { sha256: expected, verbose: options.verbose, timeoutMs: options.timeoutMs });
   }
   const found = spec.find(cache);
@@ -158,7 +158,17 @@ export async function acquire(spec: DatasetSpec, options: AcquireOptions = {}): 
       throw unavailable(spec, options, tried, downloadNote);
     }
   }
-  return { data: await (spec.read ?? readDataFiles)(located.files), source: located.source };
+  const read = spec.read ?? readDataFiles;
+  try {
+    return { data: await read(located.files), source: located.source };
+  } catch (err) {
+    // A cached copy that does not parse (say, cut short by a download without a hash check):
+    // download it again rather than failing on it forever.
+    if (!(err instanceof DataError) || located.source.kind !== 'cache' || options.download === false) throw err;
+    if (options.verbose !== false) process.stderr.write(`${spec.title}: the cached copy in ${located.source.location} is not readable (${err.message}); downloading it again\n`);
+    located = await download(spec, options, true);
+    return { data: await read(located.files), source: located.source };
+  }
 }
 
 /** Where the dataset would be read from without downloading (undefined: it would be downloaded). */
