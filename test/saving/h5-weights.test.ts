@@ -132,7 +132,7 @@ describe('mismatches are refused before anything is assigned', () => {
 describe('broken files', () => {
   it.each([
     ['a missing file', () => join(dir, 'missing.h5'), /Weights file '.*missing\.h5' does not exist/],
-    ['not HDF5', () => (writeFileSync(join(dir, 'text.h5'), 'not an hdf5 file'), join(dir, 'text.h5')), /Cannot open in HDF5 file '.*text\.h5': file signature not found/],
+    ['not HDF5', () => (writeFileSync(join(dir, 'text.h5'), 'not an hdf5 file'), join(dir, 'text.h5')), /HDF5 file '.*text\.h5': cannot open it: file signature not found/],
     [
       'truncated',
       () => {
@@ -140,7 +140,7 @@ describe('broken files', () => {
         writeFileSync(path, readFileSync(keras2('cnn')).subarray(0, 4000));
         return path;
       },
-      /Cannot open in HDF5 file '.*short\.h5': truncated file: eof = 4000/,
+      /HDF5 file '.*short\.h5': cannot open it: truncated file: eof = 4000/,
     ],
   ])('%s: a WeightsError naming the file', async (_, make, message) => {
     const model = fixtureModel('cnn');
@@ -148,6 +148,10 @@ describe('broken files', () => {
     await expect(model.loadWeights(make())).rejects.toThrow(message);
     await expect(model.loadWeights(make())).rejects.toThrow(WeightsError);
     expect(snapshot(model)).toEqual(before);
+  });
+
+  it('saving into a folder that does not exist names it', async () => {
+    await expect(fixtureModel('seq').saveWeights(join(dir, 'nowhere', 'seq.weights.h5'))).rejects.toThrow(/the folder '.*nowhere' does not exist/);
   });
 
   it('an HDF5 file in neither Keras layout', async () => {

@@ -7,6 +7,7 @@
  *   anything else     Layerwise's own container (save.ts)
  */
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, WeightsError } from '../errors.js';
 import type { Model } from '../engine/model.js';
 import { writeAtomically } from './atomic.js';
@@ -47,8 +48,10 @@ function startsWithHdf5Signature(path: string): boolean {
 export async function saveWeights(model: Model, path: string): Promise<void> {
   const format = weightsFormatFor(path);
   if (format === 'layerwise') return saveWeightsFile(model, path);
+  const folder = dirname(resolve(path));
+  if (!existsSync(folder)) throw new WeightsError(`Cannot write '${path}': the folder '${folder}' does not exist`);
   await writeAtomically(path, async (temp) => {
-    const f = await H5File.open(temp, 'w');
+    const f = await H5File.open(temp, 'w', path);
     try {
       if (format === 'keras3-h5') writeKeras3(f, model);
       else writeLegacy(f, model);

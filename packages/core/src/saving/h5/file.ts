@@ -37,21 +37,25 @@ export const HDF5_SIGNATURE = Uint8Array.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0
 
 export class H5File {
   private constructor(
+    /** The file's name in messages. */
     readonly path: string,
     private readonly file: H5.File,
     private readonly h5: H5Api,
     readonly Module: H5Module,
   ) {}
 
-  /** Open for reading ('r') or create/truncate for writing ('w'). */
-  static async open(path: string, mode: 'r' | 'w'): Promise<H5File> {
+  /**
+   * Open for reading ('r') or create/truncate for writing ('w'). `label` names the file in
+   * messages (the target, when `path` is a temporary file being written).
+   */
+  static async open(path: string, mode: 'r' | 'w', label = path): Promise<H5File> {
     if (mode === 'r') {
       if (!existsSync(path)) throw new WeightsError(`Weights file '${path}' does not exist`);
       if (!statSync(path).isFile()) throw new WeightsError(`Weights file '${path}' is not a file`);
     }
     const { h5, Module } = await loadH5wasm();
-    const file = guarded(Module, path, mode === 'r' ? 'open' : 'create', () => new h5.File(path, mode));
-    return new H5File(path, file, h5, Module);
+    const file = guarded(Module, label, mode === 'r' ? 'open it' : 'create it', () => new h5.File(path, mode));
+    return new H5File(label, file, h5, Module);
   }
 
   /** Run HDF5 calls with its errors thrown (not printed), as a WeightsError naming the file. */
@@ -141,7 +145,7 @@ function guarded<T>(Module: H5Module, path: string, what: string, fn: () => T): 
     return fn();
   } catch (err) {
     if (err instanceof WeightsError) throw err;
-    throw new WeightsError(`Cannot ${what} in HDF5 file '${path}': ${hdf5Reason(err)}`);
+    throw new WeightsError(`HDF5 file '${path}': cannot ${what}: ${hdf5Reason(err)}`);
   } finally {
     Module.deactivate_throwing_error_handler();
   }
