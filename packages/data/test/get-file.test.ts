@@ -27,8 +27,12 @@ const files: Record<string, Buffer> = {
 
 /** Requests seen: path and Range header. */
 let seen: { path: string; range?: string; ifRange?: string }[] = [];
-/** What /flaky/ does next: drop the connection after this many body bytes (once), and whether it honours Range. */
-const flaky = { dropAfter: 0, honourRange: true };
+/**
+ * What /flaky/ does next: drop the connection after this many body bytes (once), once the
+ * client has written them to `part` (so the drop point does not depend on timing), and
+ * whether it honours Range.
+ */
+const flaky = { dropAfter: 0, part: '', honourRange: true };
 
 function serveFile(req: IncomingMessage, res: ServerResponse, body: Buffer, honourRange = true): void {
   const etag = `"${sha256(body).slice(0, 16)}"`;
@@ -63,9 +67,15 @@ beforeAll(async () => {
         // The whole file is announced, part of it is sent, then the connection drops.
         res.writeHead(200, { 'content-length': body.length, etag: `"${sha256(body).slice(0, 16)}"` });
         const sent = flaky.dropAfter;
+        const part = flaky.part;
         flaky.dropAfter = 0;
-        // Dropped once the bytes are handed to the kernel, which still delivers them before closing.
-        return void res.write(body.subarray(0, sent), () => setTimeout(() => res.socket?.destroy(), 20));
+        const started = Date.now();
+        const dropWhenWritten = () => {
+          const written = existsSync(part) ? statSync(part).size : 0;
+          if (written >= sent || Date.now() - started > 10_000) res.socket?.destroy();
+          else setTimeout(dropWhenWritten, 5);
+        };
+        return void res.write(body.subarray(0, sent), dropWhenWritten);
       }
       return serveFile(req, res, body, flaky.honourRange);
     }
@@ -89,7 +99,7 @@ afterAll(async () => {
 afterEach(() => {
   delete process.env.KERAS_HOME;
   seen = [];
-  Object.assign(flaky, { dropAfter: 0, honourRange: true });
+  Object.assign(flaky, { dropAfter: 0, part: '', honourRange: true });
 });
 
 const listing = (dir: string) => (existsSync(dir) ? readdirSync(dir).sort() : []);
@@ -179,7 +189,7 @@ describe('downloads that go wrong', () => {
     const cacheDir = tempDir();
     const url = `${server.url}/flaky/big.bin`;
     const dir = join(cacheDir, 'datasets');
-    flaky.dropAfter = 250_000;
+    Object.assign(flaky, { dropAfter: 250_000, part: join(dir, 'big.bin.part') });
     const first = await getFile(null, url, { cacheDir, fileHash: sha256(big), ...quiet }).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(DataError);
     expect((first as Error).message).toMatch(/the connection closed after 250000 of 600000 bytes; the 250000 bytes received are kept in .*big\.bin\.part and the next attempt resumes/);
@@ -196,7 +206,7 @@ describe('downloads that go wrong', () => {
   it('a server that answers a Range request with the whole file (200): the download starts over', async () => {
     const cacheDir = tempDir();
     const url = `${server.url}/flaky/big.bin`;
-    flaky.dropAfter = 100_000;
+    Object.assign(flaky, { dropAfter: 100_000, part: join(cacheDir, 'datasets', 'big.bin.part') });
     await expect(getFile(null, url, { cacheDir, ...quiet })).rejects.toThrow(DataError);
     flaky.honourRange = false;
     const path = await getFile(null, url, { cacheDir, ...quiet });
@@ -219,7 +229,7 @@ describe('downloads that go wrong', () => {
 
   it('without a hash, a body shorter than its Content-Length never reaches the cache', async () => {
     const cacheDir = tempDir();
-    flaky.dropAfter = 1000;
+    Object.assign(flaky, { dropAfter: 1000, part: join(cacheDir, 'datasets', 'cnn.h5.part') });
     await expect(getFile(null, `${server.url}/flaky/cnn.h5`, { cacheDir, ...quiet })).rejects.toThrow(/closed after 1000 of \d+ bytes/);
     await expect(getFile(null, `${server.url}/chunked-cut/big.bin`, { cacheDir, resume: false, ...quiet })).rejects.toThrow(DataError);
     expect(listing(join(cacheDir, 'datasets')).filter((f) => !f.endsWith('.part') && !f.endsWith('.part.json'))).toEqual([]);
