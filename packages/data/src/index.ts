@@ -26,10 +26,7 @@ export {
   readNpy, readNpz, readNpyFile, readNpzFile, readNpyHeader, encodeNpy, encodeNpz, writeNpy, writeNpz,
   type NpyHeader, type EncodeNpyOptions, type EncodeNpzOptions,
 } from './numpy.js';
-export { readZip, isZip, writeZip, crc32 } from './zip.js';
 export { isGzip, maybeGunzip } from './gzip.js';
-export { readTarFile, readTarMembers, type TarEntry } from './tar.js';
-export { readPickle, PickleDict, type PickleValue, type PickledArray } from './pickle.js';
 
 // Images (keras.utils: load_img, img_to_array, array_to_img, save_img).
 export { Img, type ColorMode, type Interpolation, type ImgMode, type ImgChannels } from './image/img.js';
