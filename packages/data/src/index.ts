@@ -43,6 +43,9 @@ export { listImageDirectory, classFolders, comparePython, DEFAULT_IMAGE_EXTENSIO
 export { imageDatasetFromDirectory, IMAGE_DATASET_FORMATS, type ImageDataset, type ImageDatasetOptions, type LabelMode } from './directory/dataset.js';
 export { NumpyRandomState } from './directory/numpy-random.js';
 
+// The base of Keras' image iterators (DirectoryIterator here, NumpyArrayIterator in @layerwise/augment).
+export { KerasIterator, BatchWindow, type KerasIteratorOptions, type BatchSelection } from './keras-iterator.js';
+
 // A real image folder from Fashion-MNIST (tests, examples, benchmarks).
 export { makeFashionImageSet, fashionClassFolder, type FashionImageSetOptions, type FashionImageSet } from './image-set.js';
 
