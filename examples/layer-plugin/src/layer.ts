@@ -1,7 +1,7 @@
 // Steps 1–2: a layer written in IR ops, registered under its class name.
 import {
-  ConfigError, Layer, ShapeError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  ConfigError, Layer, ops, registerLayer,
+  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { scaledSwish } from './op.js';
 
@@ -27,8 +27,7 @@ export class ScaledSwish extends Layer {
   static override className = 'ScaledSwish';
   readonly axis: number;
   readonly fused: boolean;
-  private betaInitializer: InitializerIdentifier;
-  private betaRegularizer: L1L2 | null;
+  private readonly betaOptions: WeightOptions;
   beta!: Variable;
 
   constructor(args: ScaledSwishArgs = {}) {
@@ -36,34 +35,22 @@ export class ScaledSwish extends Layer {
     this.axis = args.axis ?? -1;
     this.fused = args.fused ?? false;
     if (!Number.isInteger(this.axis)) throw new ConfigError(`ScaledSwish '${this.name}': axis must be an integer, got ${args.axis}`);
-    // Resolve identifiers now, so a typo fails at construction with the argument's name.
-    this.betaInitializer = getInitializer(args.betaInitializer ?? 'ones', 'betaInitializer');
-    this.betaRegularizer = getRegularizer(args.betaRegularizer, 'betaRegularizer');
-  }
-
-  private channelAxis(rank: number): number {
-    const a = this.axis < 0 ? this.axis + rank : this.axis;
-    if (a < 1 || a >= rank) throw new ConfigError(`ScaledSwish '${this.name}': axis ${this.axis} is invalid for inputs of rank ${rank}`);
-    return a;
-  }
-
-  /** Check shapes before building or calling: errors name the layer, expected and actual shapes. */
-  protected override validateInput(shape: SymShape): void {
-    const dim = shape[this.channelAxis(shape.length)];
-    if (dim === null) throw new ShapeError(`ScaledSwish '${this.name}': the channel axis ${this.axis} must have a known size; got shape (${shape.map((d) => d ?? 'None').join(', ')})`);
-    if (this.built && dim !== this.beta.shape[0])
-      throw new ShapeError(`ScaledSwish '${this.name}' was built for ${this.beta.shape[0]} channels, got inputs of shape (${shape.map((d) => d ?? 'None').join(', ')})`);
+    // Resolved now (a typo fails here, naming the argument); getConfig saves them.
+    this.betaOptions = this.weightOptions('beta', args.betaInitializer ?? 'ones', args.betaRegularizer ?? null);
+    // The base class checks every input against this: the channel axis exists and has a known size.
+    this.inputSpec = { minNdim: 2, axes: { [this.axis]: 'known' } };
   }
 
   /** Weights are created once the input shape is known: one β per channel. */
   override build(inputShape: SymShape): void {
-    const channels = inputShape[this.channelAxis(inputShape.length)] as number;
-    this.beta = this.addWeight('beta', [channels], { initializer: this.betaInitializer, regularizer: this.betaRegularizer });
+    const channels = inputShape.at(this.axis) as number;
+    this.beta = this.addWeight('beta', [channels], this.betaOptions);
+    this.inputSpec = { minNdim: 2, axes: { [this.axis]: channels } }; // from now on, this many channels
   }
 
   /** The computation, in IR ops. `ctx.read(weight)` is the weight as a graph value. */
   call(x: Value, ctx: TraceContext): Value {
-    const axis = this.channelAxis(x.rank);
+    const axis = this.axis < 0 ? this.axis + x.rank : this.axis;
     let beta = ctx.read(this.beta);
     // β is [C]; for a channel axis other than the last, shape it to broadcast along `axis`.
     if (axis !== x.rank - 1) beta = ops.reshape(beta, x.shape.slice(1).map((d, i) => (i + 1 === axis ? (d as number) : 1)));
@@ -71,21 +58,13 @@ export class ScaledSwish extends Layer {
     return ops.mul(x, ops.sigmoid(ops.mul(beta, x)));
   }
 
-  /** Everything needed to construct the layer again (saved with the model). */
+  /** Everything needed to construct the layer again (saved with the model; β's initializer and regularizer come from the base class). */
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      axis: this.axis,
-      fused: this.fused,
-      betaInitializer: serializeInitializer(getInitializer(this.betaInitializer)),
-      betaRegularizer: serializeRegularizer(this.betaRegularizer),
-    };
-  }
-  static fromConfig(config: Record<string, any>): ScaledSwish {
-    return new ScaledSwish(argsFromConfig(config) as ScaledSwishArgs);
+    return { ...super.getConfig(), axis: this.axis, fused: this.fused };
   }
 }
 
-// Saved models name their layers' classes; loading finds this class through the registry. The
-// second argument names the package in "Unknown layer class" errors.
+// Saved models name their layers' classes; loading finds this class through the registry and
+// rebuilds it from getConfig's output (a constructor taking one args object needs no fromConfig).
+// The second argument names the package in "Unknown layer class" errors.
 registerLayer(ScaledSwish, '@layerwise/example-layer-plugin');

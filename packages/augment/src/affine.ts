@@ -6,9 +6,12 @@
  * `map_coordinate` for the sample point, `_get_spline_boundary_mode` for its neighbours).
  */
 import { ConfigError, ShapeError, Tensor } from '@layerwise/core';
-import { affineArray, FILL_MODES, MODE_CODE, type AffineOptions, type AffineParams } from './kernels.js';
+import type { AffineOptions, AffineParams } from './kernels/affine-matrix.js';
+import { FILL_MODES, MODE_CODE } from './kernels/boundary.js';
+import { affineArray } from './kernels/resample.js';
 
-export { affineMatrix, transformMatrixOffsetCenter, mapCoordinate, FILL_MODES, type FillMode, type AffineParams, type AffineOptions } from './kernels.js';
+export { affineMatrix, transformMatrixOffsetCenter, type AffineParams, type AffineOptions } from './kernels/affine-matrix.js';
+export { mapCoordinate, FILL_MODES, type FillMode } from './kernels/boundary.js';
 
 /**
  * Keras' `apply_affine_transform(x, theta, tx, ty, shear, zx, zy, row_axis, col_axis,

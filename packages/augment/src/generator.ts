@@ -2,85 +2,20 @@
  * Keras' ImageDataGenerator (keras/src/legacy/preprocessing/image.py) in TypeScript: the same
  * options, the same validation, random parameters drawn in the same order, the same
  * transform order (affine → channel shift → flips → brightness), standardize and fit.
+ * The pieces: options.ts (argument types), random-transform.ts (get_random_transform),
+ * kernels/ (apply_transform on raw arrays), statistics.ts (standardize, fit), zca.ts.
  */
 import { ConfigError, Generator, rng, ShapeError, Tensor } from '@layerwise/core';
 import { flowFromDirectory as dataFlowFromDirectory, type ClassMode, type DirectoryIterator, type DirectoryIteratorOptions } from '@layerwise/data';
-import { FILL_MODES, type FillMode } from './affine.js';
-import { transformArray, type RawTransform, type TransformConfig } from './kernels.js';
+import { FILL_MODES, type FillMode } from './kernels/boundary.js';
+import { transformArray, type TransformConfig, type TransformParameters } from './kernels/transform.js';
 import { NumpyArrayIterator, type FlowOptions } from './numpy-iterator.js';
-import { symmetricEigen } from './linalg.js';
+import type { DataFormat, FitOptions, ImageDataGeneratorOptions, ShiftRange, TransformInput } from './options.js';
+import { drawTransform, mix } from './random-transform.js';
+import { fitStatistics, standardizeTensor } from './statistics.js';
 
-export type DataFormat = 'channels_last' | 'channels_first';
-
-/** A shift range as Keras reads it: a fraction (< 1) or pixels (≥ 1), an integer n (choices 0..n-1, random sign), or a list of choices. */
-export type ShiftRange = number | readonly number[];
-
-export interface ImageDataGeneratorOptions {
-  featurewiseCenter?: boolean;
-  samplewiseCenter?: boolean;
-  featurewiseStdNormalization?: boolean;
-  samplewiseStdNormalization?: boolean;
-  zcaWhitening?: boolean;
-  /** Default 1e-6. */
-  zcaEpsilon?: number;
-  /** Degrees; angles are drawn from uniform(-r, r). */
-  rotationRange?: number;
-  widthShiftRange?: ShiftRange;
-  heightShiftRange?: ShiftRange;
-  /** [lo, hi] brightness factors. */
-  brightnessRange?: readonly [number, number] | null;
-  /** Shear angle in degrees (counter-clockwise). */
-  shearRange?: number;
-  /** z → [1 - z, 1 + z], or [lo, hi]. */
-  zoomRange?: number | readonly [number, number];
-  channelShiftRange?: number;
-  /** Default 'nearest'. */
-  fillMode?: FillMode;
-  cval?: number;
-  horizontalFlip?: boolean;
-  verticalFlip?: boolean;
-  /** Multiply the data by this after the other transforms (e.g. 1 / 255); 0 / null = none. */
-  rescale?: number | null;
-  /** Run on each image after augmentation and before the rest of standardize (a 3-D Tensor in, same shape out). */
-  preprocessingFunction?: ((x: Tensor) => Tensor) | null;
-  /** Default 'channels_last'. */
-  dataFormat?: DataFormat;
-  /** Fraction of the data reserved for validation (strictly between 0 and 1). */
-  validationSplit?: number;
-  /** Spline order for the affine resampling: 1 (bilinear, default) or 0. */
-  interpolationOrder?: number;
-  /** Where Keras' warnings go; default stderr. */
-  log?: { warn(line: string): void };
-}
-
-/** The parameters of one random transform (Keras' transform_parameters dictionary). */
-export interface TransformParameters {
-  theta: number;
-  tx: number;
-  ty: number;
-  shear: number;
-  zx: number;
-  zy: number;
-  flipHorizontal: boolean;
-  flipVertical: boolean;
-  channelShiftIntensity: number | null;
-  brightness: number | null;
-}
-
-/** What applyTransform accepts: any subset, in camelCase or Keras' snake_case names. */
-export type TransformInput = Partial<TransformParameters> & {
-  flip_horizontal?: boolean;
-  flip_vertical?: boolean;
-  channel_shift_intensity?: number | null;
-};
-
-export interface FitOptions {
-  /** Fit on randomly augmented copies. Default false. */
-  augment?: boolean;
-  /** Augmentation passes with augment. Default 1. */
-  rounds?: number;
-  seed?: number;
-}
+export type { DataFormat, FitOptions, ImageDataGeneratorOptions, ShiftRange, TransformInput } from './options.js';
+export type { TransformParameters } from './kernels/transform.js';
 
 const W = 'ImageDataGenerator';
 
@@ -216,7 +151,6 @@ export class ImageDataGenerator {
     this.brightnessRange = br === null ? null : [br[0], br[1]];
   }
 
-  /** Axes within a single image (batch axes minus one). */
   /** @internal Row, column and channel axes of one image in this data format. */
   get imgAxes(): { row: number; col: number; channel: number } {
     return { row: this.rowAxis - 1, col: this.colAxis - 1, channel: this.channelAxis - 1 };
@@ -229,29 +163,13 @@ export class ImageDataGenerator {
    * core's shared one (setSeed).
    */
   getRandomTransform(imgShape: readonly number[], seed?: number, generator?: Generator): TransformParameters {
-    const g = seed !== undefined ? new Generator(seed) : (generator ?? rng());
-    const { row, col } = this.imgAxes;
-    const theta = this.rotationRange ? g.uniform(-this.rotationRange, this.rotationRange) : 0;
-    const tx = drawShift(this.heightShiftRange, imgShape[row], g);
-    const ty = drawShift(this.widthShiftRange, imgShape[col], g);
-    const shear = this.shearRange ? g.uniform(-this.shearRange, this.shearRange) : 0;
-    let zx = 1;
-    let zy = 1;
-    if (!(this.zoomRange[0] === 1 && this.zoomRange[1] === 1)) {
-      zx = g.uniform(this.zoomRange[0], this.zoomRange[1]);
-      zy = g.uniform(this.zoomRange[0], this.zoomRange[1]);
-    }
-    const flipHorizontal = g.random() < 0.5 && this.horizontalFlip;
-    const flipVertical = g.random() < 0.5 && this.verticalFlip;
-    const channelShiftIntensity = this.channelShiftRange !== 0 ? g.uniform(-this.channelShiftRange, this.channelShiftRange) : null;
-    const brightness = this.brightnessRange !== null ? g.uniform(this.brightnessRange[0], this.brightnessRange[1]) : null;
-    return { theta, tx, ty, shear, zx, zy, flipHorizontal, flipVertical, channelShiftIntensity, brightness };
+    return drawTransform(this, imgShape, seed !== undefined ? new Generator(seed) : (generator ?? rng()));
   }
 
   /** Keras' apply_transform on one 3-D image: affine, channel shift, flips, brightness. */
   applyTransform(x: Tensor, params: TransformInput): Tensor {
     if (x.rank !== 3) throw new ShapeError(`${W}.applyTransform: expected a single 3-D image, got shape [${x.shape.join(', ')}]`);
-    const p: RawTransform = {
+    const p: TransformParameters = {
       theta: params.theta ?? 0,
       tx: params.tx ?? 0,
       ty: params.ty ?? 0,
@@ -270,7 +188,7 @@ export class ImageDataGenerator {
       const c = x.shape[this.imgAxes.channel];
       if (c !== 1 && c !== 3 && c !== 4) throw new ShapeError(`applyBrightnessShift: unsupported channel number ${c} (1, 3 or 4)`);
     }
-    // The same kernels as the flow workers (kernels.ts): affine with the flips folded in,
+    // The same kernels as the flow workers (kernels/): affine with the flips folded in,
     // channel shift, brightness.
     const src = x.dtype === 'float32' ? (x.data as Float32Array) : Float32Array.from(x.data);
     return new Tensor(transformArray(src, x.shape, p, this.transformConfig()), x.shape, 'float32');
@@ -297,75 +215,7 @@ export class ImageDataGenerator {
    * featurewise centre / std and ZCA (after fit()).
    */
   standardize(input: Tensor): Tensor {
-    let x = input;
-    if (this.preprocessingFunction) {
-      x = this.preprocessingFunction(x);
-      if (!(x instanceof Tensor)) throw new ConfigError(`${W}: preprocessingFunction must return a Tensor`);
-    }
-    const d = Float32Array.from(x.data);
-    if (this.rescale) {
-      const r = Math.fround(this.rescale);
-      for (let i = 0; i < d.length; i++) d[i] = d[i] * r;
-    }
-    if (this.samplewiseCenter) {
-      let s = 0;
-      for (let i = 0; i < d.length; i++) s += d[i];
-      const m = s / d.length;
-      for (let i = 0; i < d.length; i++) d[i] = d[i] - m;
-    }
-    if (this.samplewiseStdNormalization) {
-      let m = 0;
-      for (let i = 0; i < d.length; i++) m += d[i];
-      m /= d.length;
-      let v = 0;
-      for (let i = 0; i < d.length; i++) v += (d[i] - m) ** 2;
-      const sd = Math.sqrt(v / d.length) + 1e-6;
-      for (let i = 0; i < d.length; i++) d[i] = d[i] / sd;
-    }
-    const channelOf = this.channelIndexer(x.shape);
-    if (this.featurewiseCenter) {
-      if (this.mean) {
-        const mean = this.mean.data;
-        for (let i = 0; i < d.length; i++) d[i] = d[i] - mean[channelOf(i)];
-      } else this.log.warn("This ImageDataGenerator specifies `featurewise_center`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
-    }
-    if (this.featurewiseStdNormalization) {
-      if (this.std) {
-        const std = this.std.data;
-        for (let i = 0; i < d.length; i++) d[i] = d[i] / (std[channelOf(i)] + 1e-6);
-      } else this.log.warn("This ImageDataGenerator specifies `featurewise_std_normalization`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
-    }
-    if (this.zcaWhitening) {
-      if (this.zcaWhiteningMatrix) {
-        const dim = this.zcaWhiteningMatrix.shape[0];
-        if (d.length % dim !== 0) throw new ShapeError(`${W}.standardize: input of shape [${x.shape.join(', ')}] does not match the ZCA matrix fitted on images of ${dim} values`);
-        const wm = this.zcaWhiteningMatrix.data;
-        const row = new Float64Array(dim);
-        for (let r = 0; r < d.length / dim; r++) {
-          row.fill(0);
-          for (let k = 0; k < dim; k++) {
-            const a = d[r * dim + k];
-            if (a === 0) continue;
-            const off = k * dim;
-            for (let j = 0; j < dim; j++) row[j] += a * wm[off + j];
-          }
-          for (let j = 0; j < dim; j++) d[r * dim + j] = row[j];
-        }
-      } else this.log.warn("This ImageDataGenerator specifies `zca_whitening`, but it hasn't been fit on any training data. Fit it first by calling `.fit(numpy_data)`.");
-    }
-    return new Tensor(d, x.shape, 'float32');
-  }
-
-  /** Channel of flat element i for an image or batch in this generator's data format. */
-  private channelIndexer(shape: readonly number[]): (i: number) => number {
-    const r = shape.length;
-    if (this.dataFormat === 'channels_last') {
-      const c = shape[r - 1];
-      return (i) => i % c;
-    }
-    const c = shape[r - 3];
-    const inner = shape[r - 2] * shape[r - 1];
-    return (i) => Math.floor(i / inner) % c;
+    return standardizeTensor(this, input, this.log);
   }
 
   /**
@@ -374,58 +224,7 @@ export class ImageDataGenerator {
    * over `rounds` random transforms of every sample.
    */
   fit(input: Tensor, options: FitOptions = {}): void {
-    if (input.rank !== 4) throw new ConfigError(`${W}.fit: input to \`.fit()\` should have rank 4. Got array with shape: [${input.shape.join(', ')}]`);
-    const nc = input.shape[this.channelAxis];
-    if (![1, 3, 4].includes(nc))
-      this.log.warn(`Expected input to be images following the data format convention "${this.dataFormat}" (channels on axis ${this.channelAxis}), i.e. expected either 1, 3 or 4 channels on axis ${this.channelAxis}. However, it was passed an array with shape [${input.shape.join(', ')}] (${nc} channels).`);
-    const g = options.seed !== undefined ? new Generator(options.seed) : rng();
-    let x = Float32Array.from(input.data);
-    if (this.rescale) {
-      const r = Math.fround(this.rescale);
-      for (let i = 0; i < x.length; i++) x[i] = x[i] * r;
-    }
-    let n = input.shape[0];
-    const per = x.length / (n || 1);
-    const imgShape = input.shape.slice(1);
-    if (options.augment) {
-      const rounds = options.rounds ?? 1;
-      if (!Number.isInteger(rounds) || rounds < 1) throw new ConfigError(`${W}.fit: \`rounds\` should be a positive integer. Received: ${rounds}`);
-      const ax = new Float32Array(rounds * x.length);
-      for (let r = 0; r < rounds; r++)
-        for (let i = 0; i < n; i++) {
-          const img = new Tensor(x.subarray(i * per, (i + 1) * per), imgShape, 'float32');
-          ax.set(this.randomTransform(img, undefined, g).data, (i + r * n) * per);
-        }
-      x = ax;
-      n *= rounds;
-    }
-    const shape = [n, ...imgShape];
-    const channelOf = this.channelIndexer(shape);
-    const bshape = this.dataFormat === 'channels_last' ? [1, 1, nc] : [nc, 1, 1];
-    if (this.featurewiseCenter) {
-      const sum = new Float64Array(nc);
-      for (let i = 0; i < x.length; i++) sum[channelOf(i)] += x[i];
-      const count = x.length / nc;
-      const mean = Float32Array.from(sum, (s) => s / count);
-      this.mean = new Tensor(mean, bshape, 'float32');
-      for (let i = 0; i < x.length; i++) x[i] = x[i] - mean[channelOf(i)];
-    }
-    if (this.featurewiseStdNormalization) {
-      const sum = new Float64Array(nc);
-      const sq = new Float64Array(nc);
-      for (let i = 0; i < x.length; i++) {
-        sum[channelOf(i)] += x[i];
-      }
-      const count = x.length / nc;
-      for (let i = 0; i < x.length; i++) {
-        const c = channelOf(i);
-        sq[c] += (x[i] - sum[c] / count) ** 2;
-      }
-      const std = Float32Array.from(sq, (s) => Math.sqrt(s / count));
-      this.std = new Tensor(std, bshape, 'float32');
-      for (let i = 0; i < x.length; i++) x[i] = x[i] / (std[channelOf(i)] + 1e-6);
-    }
-    if (this.zcaWhitening) this.zcaWhiteningMatrix = zcaMatrix(x, n, per, this.zcaEpsilon);
+    fitStatistics(this, input, options, this.log);
   }
 
   /**
@@ -476,84 +275,4 @@ export class ImageDataGenerator {
       this.verticalFlip
     );
   }
-}
-
-function mix(a: number, b: number, c: number): number {
-  let h = (a >>> 0) ^ Math.imul(b + 0x9e3779b9, 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) ^ Math.imul(c + 0x7f4a7c15, 0x27d4eb2f);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
-/**
- * One shift draw as Keras does: a list → a random element times a random sign; an integer
- * n ≥ 1 → np.random.choice(n) (0..n-1) times a random sign; another number → uniform(-r, r).
- * Values all below 1 are fractions of `size`. 0 / [] → no shift (nothing drawn).
- */
-function drawShift(range: ShiftRange, size: number, g: Generator): number {
-  const list = typeof range === 'number' ? null : range;
-  if (list ? list.length === 0 : !range) return 0;
-  let t: number;
-  let max: number;
-  if (list) {
-    t = list[g.int(list.length)] * (g.int(2) === 0 ? -1 : 1);
-    max = Math.max(...list);
-  } else {
-    const r = range as number;
-    if (Number.isInteger(r) && r > 0) t = g.int(r) * (g.int(2) === 0 ? -1 : 1);
-    else t = g.uniform(-r, r);
-    max = r;
-  }
-  return max < 1 ? t * size : t;
-}
-
-/** Keras' ZCA matrix: u · diag(sqrt(n) / (s + eps)) · uᵀ from the SVD of xᵀ (k = min(n, d) components). */
-function zcaMatrix(x: Float32Array, n: number, d: number, eps: number): Tensor {
-  const k = Math.min(n, d);
-  const u = new Float64Array(d * k); // column j = j-th left singular vector of xᵀ
-  const s = new Float64Array(k);
-  if (d <= n) {
-    const cov = new Float64Array(d * d);
-    for (let r = 0; r < n; r++)
-      for (let i = 0; i < d; i++) {
-        const a = x[r * d + i];
-        if (a === 0) continue;
-        for (let j = i; j < d; j++) cov[i * d + j] += a * x[r * d + j];
-      }
-    for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) cov[i * d + j] = cov[j * d + i];
-    const { values, vectors } = symmetricEigen(cov, d);
-    for (let j = 0; j < k; j++) {
-      s[j] = Math.sqrt(Math.max(0, values[j]));
-      for (let i = 0; i < d; i++) u[i * k + j] = vectors[i * d + j];
-    }
-  } else {
-    // Gram matrix x xᵀ (n × n) = V S² Vᵀ; u_j = xᵀ v_j / s_j.
-    const gram = new Float64Array(n * n);
-    for (let a = 0; a < n; a++)
-      for (let b = a; b < n; b++) {
-        let t = 0;
-        for (let i = 0; i < d; i++) t += x[a * d + i] * x[b * d + i];
-        gram[a * n + b] = t;
-        gram[b * n + a] = t;
-      }
-    const { values, vectors } = symmetricEigen(gram, n);
-    for (let j = 0; j < k; j++) {
-      s[j] = Math.sqrt(Math.max(0, values[j]));
-      if (s[j] === 0) continue;
-      for (let i = 0; i < d; i++) {
-        let t = 0;
-        for (let a = 0; a < n; a++) t += x[a * d + i] * vectors[a * n + j];
-        u[i * k + j] = t / s[j];
-      }
-    }
-  }
-  const sInv = Float64Array.from(s, (v) => Math.sqrt(n) / (v + eps));
-  const w = new Float32Array(d * d);
-  for (let i = 0; i < d; i++)
-    for (let j = i; j < d; j++) {
-      let t = 0;
-      for (let c = 0; c < k; c++) t += u[i * k + c] * sInv[c] * u[j * k + c];
-      w[i * d + j] = t;
-      w[j * d + i] = t;
-    }
-  return new Tensor(w, [d, d], 'float32');
 }

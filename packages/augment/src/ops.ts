@@ -1,6 +1,6 @@
-/** Keras' flip_axis, apply_channel_shift and apply_brightness_shift on 3-D images (the kernels are in kernels.ts). */
+/** Keras' flip_axis, apply_channel_shift and apply_brightness_shift on 3-D images (the kernels are in kernels/pixel.ts). */
 import { ConfigError, ShapeError, Tensor } from '@layerwise/core';
-import { brightnessArray, channelShiftArray, flipArray } from './kernels.js';
+import { brightnessArray, channelShiftArray, flipArray } from './kernels/pixel.js';
 
 function asFloat32(x: Tensor): Float32Array {
   return x.dtype === 'float32' ? (x.data as Float32Array) : Float32Array.from(x.data);

@@ -3,10 +3,10 @@
  * parameters the main thread drew, reading the images from the iterator's data set (shared
  * memory, sent once) and writing the results into the batch (shared memory). Built to
  * dist/augment-worker.js; from the sources it is bundled on the fly (see pool.ts). Imports
- * kernels.ts only (no @layerwise/core).
+ * kernels/ only (no @layerwise/core).
  */
 import { parentPort } from 'node:worker_threads';
-import { transformArray, type RawTransform, type TransformConfig } from './kernels.js';
+import { transformArray, type TransformConfig, type TransformParameters } from './kernels/transform.js';
 
 export type WorkerRequest =
   | {
@@ -17,7 +17,7 @@ export type WorkerRequest =
       /** One image's shape (3-D). */
       shape: number[];
       cfg: TransformConfig;
-      params: RawTransform[];
+      params: TransformParameters[];
       /** Image indices into the data set, one per params entry. */
       indices: Int32Array;
       /** Where the results go, back to back: lent by the main thread, sent back filled. */

@@ -26,10 +26,7 @@ export {
   readNpy, readNpz, readNpyFile, readNpzFile, readNpyHeader, encodeNpy, encodeNpz, writeNpy, writeNpz,
   type NpyHeader, type EncodeNpyOptions, type EncodeNpzOptions,
 } from './numpy.js';
-export { readZip, isZip, writeZip, crc32 } from './zip.js';
 export { isGzip, maybeGunzip } from './gzip.js';
-export { readTarFile, readTarMembers, type TarEntry } from './tar.js';
-export { readPickle, PickleDict, type PickleValue, type PickledArray } from './pickle.js';
 
 // Images (keras.utils: load_img, img_to_array, array_to_img, save_img).
 export { Img, type ColorMode, type Interpolation, type ImgMode, type ImgChannels } from './image/img.js';
@@ -45,6 +42,9 @@ export {
 export { listImageDirectory, classFolders, comparePython, DEFAULT_IMAGE_EXTENSIONS, type Listing, type ListingOptions } from './directory/listing.js';
 export { imageDatasetFromDirectory, IMAGE_DATASET_FORMATS, type ImageDataset, type ImageDatasetOptions, type LabelMode } from './directory/dataset.js';
 export { NumpyRandomState } from './directory/numpy-random.js';
+
+// The base of Keras' image iterators (DirectoryIterator here, NumpyArrayIterator in @layerwise/augment).
+export { KerasIterator, BatchWindow, type KerasIteratorOptions, type BatchSelection } from './keras-iterator.js';
 
 // A real image folder from Fashion-MNIST (tests, examples, benchmarks).
 export { makeFashionImageSet, fashionClassFolder, type FashionImageSetOptions, type FashionImageSet } from './image-set.js';

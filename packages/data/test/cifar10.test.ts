@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataError } from '@layerwise/core';
-import { cifar10, CIFAR10_ARCHIVE, readPickle, readTarFile } from '@layerwise/data';
+import { cifar10, CIFAR10_ARCHIVE } from '@layerwise/data';
+// Internal modules (not the package's API), tested directly.
+import { readPickle } from '../src/pickle.js';
+import { readTarFile } from '../src/tar.js';
 import { cleanupTemps, FIXTURES, makeTar, py2CifarPickle, startServer, tempDir, type TestServer } from './helpers.js';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -2,7 +2,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, Tensor } from '@layerwise/core';
-import { encodeNpy, encodeNpz, readNpy, readNpyFile, readNpz, readNpzFile, readZip, writeNpy, writeNpz, writeZip } from '@layerwise/data';
+import { encodeNpy, encodeNpz, readNpy, readNpyFile, readNpz, readNpzFile, writeNpy, writeNpz } from '@layerwise/data';
+// Internal modules (not the package's API), tested directly.
+import { readZip, writeZip } from '../src/zip.js';
 import { cleanupTemps, FIXTURES, tempDir } from './helpers.js';
 
 afterAll(cleanupTemps);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError, type Tensor } from '@layerwise/core';
-import { readNpy, readNpyFile, readNpyHeader, readNpz, readNpzFile, readZip } from '@layerwise/data';
+import { readNpy, readNpyFile, readNpyHeader, readNpz, readNpzFile } from '@layerwise/data';
+import { readZip } from '../src/zip.js'; // internal
 import { bytesOf, FIXTURES, makeZip, npy } from './helpers.js';
 
 const values = (t: Tensor) => [...t.data];

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, ops, type SymShape, type Value } from '@layerwise/core';
+import { ConfigError, ops, type InputSpec, type SymShape, type Value } from '@layerwise/core';
 
 /** Keras' normalize_tuple: 3 → [3, 3]; [3, 2] stays; anything else is an error naming the argument. */
 export function normalizeTuple(value: number | number[], n: number, argName: string, where: string): number[] {
@@ -22,12 +22,14 @@ export function checkDataFormat(f: string | undefined, where: string): DataForma
   return v;
 }
 
-export const fmtShape = (s: SymShape) => `(${s.map((d) => d ?? 'None').join(', ')})`;
-
-/** Rank check every image layer does at build time. */
-export function expectRank(shape: SymShape, rank: number, where: string, what = 'inputs'): void {
-  if (shape.length !== rank)
-    throw new ShapeError(`${where} expects ${what} of rank ${rank}${rank === 4 ? ' (batch, height, width, channels)' : ''}; got shape ${fmtShape(shape)}`);
+/**
+ * The input spec of a 2-D image layer: rank 4 in its data format's layout, and, when given,
+ * the size (or 'known') the channel axis must have.
+ */
+export function imageSpec(f: DataFormat, channels?: number | 'known'): InputSpec {
+  const spec: InputSpec = { ndim: 4, layout: f === 'channels_last' ? '(batch, height, width, channels)' : '(batch, channels, height, width)' };
+  if (channels !== undefined) spec.axes = { [f === 'channels_last' ? -1 : 1]: channels };
+  return spec;
 }
 
 /** channels_first in, channels_last inside (the IR's layout), and back. */

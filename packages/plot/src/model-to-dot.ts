@@ -1,7 +1,7 @@
 // keras.utils.model_to_dot (keras/src/utils/model_visualization.py), in Graphviz DOT: one box
 // per layer — an HTML-like table, black title row "name (ClassName)", and with showShapes a
 // row of input and output shapes — and an edge from each inbound layer.
-import type { Layer, LayerNode, Model, SymbolicTensor } from '@layerwise/core';
+import { formatShape, type Layer, type LayerNode, type Model, type SymbolicTensor } from '@layerwise/core';
 import { isModel, isSequential, modelGraph, modelNodes } from './graph.js';
 
 export interface ModelToDotOptions {
@@ -30,11 +30,6 @@ type LabelOptions = Required<Pick<ModelToDotOptions, 'showShapes' | 'showDtype' 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const quote = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** Python's str() of a shape tuple: (None, 784), and (None,) for one dimension. */
-export function pythonShape(shape: readonly (number | null)[]): string {
-  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
-  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
-}
 function formatTensors(ts: SymbolicTensor[] | null, what: (t: SymbolicTensor) => string): string {
   if (!ts) return '?';
   return ts.length === 1 ? what(ts[0]) : `[${ts.map(what).join(', ')}]`;
@@ -66,8 +61,8 @@ function makeLabel(layer: Layer, node: LayerNode | null, o: LabelOptions): strin
   const cols: string[] = [];
   if (o.showShapes) {
     if (className !== 'InputLayer')
-      cols.push(`<td bgcolor="white"><font point-size="14">Input shape: <b>${esc(formatTensors(node ? node.inputs : null, (t) => pythonShape(t.shape)))}</b></font></td>`);
-    cols.push(`<td bgcolor="white"><font point-size="14">Output shape: <b>${esc(formatTensors(node ? node.outputs : null, (t) => pythonShape(t.shape)))}</b></font></td>`);
+      cols.push(`<td bgcolor="white"><font point-size="14">Input shape: <b>${esc(formatTensors(node ? node.inputs : null, (t) => formatShape(t.shape)))}</b></font></td>`);
+    cols.push(`<td bgcolor="white"><font point-size="14">Output shape: <b>${esc(formatTensors(node ? node.outputs : null, (t) => formatShape(t.shape)))}</b></font></td>`);
   }
   if (o.showDtype) {
     const dtype = node ? (node.outputs.length === 1 ? node.outputs[0].dtype : `[${node.outputs.map((t) => `'${t.dtype}'`).join(', ')}]`) : '?';

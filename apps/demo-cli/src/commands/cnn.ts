@@ -14,7 +14,7 @@
  *
  * `layerwise inception-block` and `layerwise shortcut` — section 4.3, with the functional API.
  */
-import { Input, Model, Sequential, type SymbolicTensor } from '@layerwise/core';
+import { Input, Model, Sequential, formatShape, type SymbolicTensor } from '@layerwise/core';
 import { Activation, Add, Concatenate, Conv2D, Dense, Flatten, MaxPooling2D } from '@layerwise/layers';
 import { loadChapter1Data } from '../data.js';
 import { say, setup, type Io } from '../common.js';
@@ -84,11 +84,10 @@ export async function cnn(program: CnnProgram, options: CnnOptions, io: Io): Pro
   const model = BUILDERS[program](options.optimizer);
   if (program !== 'cnn') {
     const concat = model.layers.find((l) => l.className === 'Concatenate');
-    if (concat) say(io, `Concatenate: ${concat.inboundNodes.at(-1)!.inputs.map((t) => fmt(t.shape)).join(', ')} → ${fmt(concat.inboundNodes.at(-1)!.outputs[0].shape)}`);
+    if (concat) say(io, `Concatenate: ${concat.inboundNodes.at(-1)!.inputs.map((t) => formatShape(t.shape)).join(', ')} → ${formatShape(concat.inboundNodes.at(-1)!.outputs[0].shape)}`);
   }
   const result = await trainAndEvaluate(model, data, { ...options, batchSize: options.batchSize ?? (program === 'cnn' ? 64 : 32) }, io);
   say(io, `test acc :  ${result.score[1]}`);
   return result;
 }
 
-const fmt = (s: readonly (number | null)[]) => `(${s.map((d) => d ?? 'None').join(', ')})`;

@@ -1,11 +1,14 @@
 import { ConfigError, ShapeError, WeightsError } from '../errors.js';
-import { placeholder, withScope, type SymShape, type Value } from '../ir/graph.js';
-import { fmt } from '../ops/registry.js';
-import { getInitializer, type InitializerIdentifier } from '../initializers/initializers.js';
-import { getRegularizer, type RegularizerIdentifier } from '../regularizers/regularizers.js';
+import { formatShape, placeholder, withScope, type SymShape, type Value } from '../ir/graph.js';
+import { div, maximum, scalar, sizeOf } from '../ops/index.js';
+import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
+import { getRegularizer, serializeRegularizer, type L1L2, type RegularizerIdentifier } from '../regularizers/regularizers.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { TraceContext } from './context.js';
+import { checkInputSpec, type InputSpec } from './input-spec.js';
 import { Variable } from './variable.js';
+
+export type { InputSpec } from './input-spec.js';
 
 export interface LayerArgs {
   name?: string;
@@ -16,6 +19,14 @@ export interface LayerArgs {
   inputDim?: number;
   batchSize?: number;
   dtype?: DType;
+  /** A penalty on the layer's outputs, added to the loss (Keras' activity_regularizer). */
+  activityRegularizer?: RegularizerIdentifier;
+}
+
+/** A weight's initializer and regularizer, resolved from the layer's arguments by `weightOptions`. */
+export interface WeightOptions {
+  initializer: Initializer;
+  regularizer: L1L2 | null;
 }
 
 // ---- names, as Keras makes them: dense, dense_1, dense_2 … ----
@@ -47,7 +58,7 @@ export class SymbolicTensor {
     readonly index: number,
   ) {}
   toString(): string {
-    return `<SymbolicTensor shape=${fmt(this.shape)}, dtype=${this.dtype}, source=${this.node.layer.name}>`;
+    return `<SymbolicTensor shape=${formatShape(this.shape)}, dtype=${this.dtype}, source=${this.node.layer.name}>`;
   }
 }
 
@@ -79,8 +90,9 @@ export function getLayerClass(className: string): LayerClass {
 }
 
 /**
- * The base of every layer. A subclass creates its weights in `build` and writes `call` in IR
- * ops; shapes, tracing, weights and serialization come from here.
+ * The base of every layer. A subclass declares what inputs it takes (`inputSpec`), creates its
+ * weights in `build` and writes `call` in IR ops; input checks, tracing, activity
+ * regularization, weights and serialization come from here.
  */
 export abstract class Layer {
   static className = 'Layer';
@@ -91,7 +103,12 @@ export abstract class Layer {
   /** [batch, ...inputShape] when the layer was given inputShape/inputDim. */
   batchInputShape: SymShape | null = null;
   readonly inboundNodes: LayerNode[] = [];
+  /** What the layer accepts, checked before every build and call (a layer may narrow it in `build`). */
+  inputSpec: InputSpec | null = null;
+  readonly activityRegularizer: L1L2 | null;
   protected _weights: Variable[] = [];
+  /** The initializer/regularizer arguments of each weight, for getConfig. */
+  private readonly weightArguments = new Map<string, { options: WeightOptions; regularizable: boolean }>();
 
   constructor(args: LayerArgs = {}) {
     const cls = this.constructor as typeof Layer;
@@ -100,6 +117,7 @@ export abstract class Layer {
     this.dtype = args.dtype ?? 'float32';
     if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim];
+    this.activityRegularizer = getRegularizer(args.activityRegularizer, 'activityRegularizer');
   }
 
   get className(): string {
@@ -112,8 +130,17 @@ export abstract class Layer {
   /** The computation, in IR ops. */
   abstract call(inputs: Value | Value[], ctx: TraceContext): Value | Value[];
 
-  /** Check an input shape before building or calling (throws ShapeError naming the layer). */
-  protected validateInput(_inputShape: SymShape | SymShape[]): void {}
+  /**
+   * Resolves a weight's `<name>Initializer` / `<name>Regularizer` arguments now (a typo fails at
+   * construction, naming the argument) and records them for getConfig; pass the result to
+   * addWeight. Leave `regularizer` out for weights that take none (BatchNormalization's moving
+   * statistics); pass null when the argument was not given.
+   */
+  protected weightOptions(name: string, initializer: InitializerIdentifier, regularizer?: RegularizerIdentifier): WeightOptions {
+    const options = { initializer: getInitializer(initializer, `${name}Initializer`), regularizer: getRegularizer(regularizer, `${name}Regularizer`) };
+    this.weightArguments.set(name, { options, regularizable: regularizer !== undefined });
+    return options;
+  }
 
   addWeight(
     name: string,
@@ -159,7 +186,7 @@ export abstract class Layer {
       const shape = values[i]?.shape;
       if (!shape || shape.length !== w.shape.length || shape.some((d, j) => d !== w.shape[j]))
         throw new WeightsError(
-          `setWeights on ${this.className} '${this.name}': array ${i} has shape ${shape ? fmt(shape) : String(values[i])}, but weight '${w.name}' has shape ${fmt(w.shape)}; no weight was changed`,
+          `setWeights on ${this.className} '${this.name}': array ${i} has shape ${shape ? formatShape(shape) : String(values[i])}, but weight '${w.name}' has shape ${formatShape(w.shape)}; no weight was changed`,
         );
     });
     ws.forEach((w, i) => w.assign(values[i]));
@@ -168,14 +195,28 @@ export abstract class Layer {
   /** Build (if needed) and call on symbolic values, attributing errors to this layer. */
   invoke(inputs: Value | Value[], ctx: TraceContext): Value | Value[] {
     return withScope(this.name, () => {
-      const shapes = Array.isArray(inputs) ? inputs.map((v) => v.shape) : inputs.shape;
-      this.validateInput(shapes);
+      // A one-input layer called on a list of one takes that tensor, as Keras flattens it.
+      const oneInput = this.inputSpec !== null && (this.inputSpec.count ?? 1) === 1;
+      const x = oneInput && Array.isArray(inputs) && inputs.length === 1 ? inputs[0] : inputs;
+      const shapes = Array.isArray(x) ? x.map((v) => v.shape) : x.shape;
+      if (this.inputSpec) checkInputSpec(this.inputSpec, shapes, `'${this.name}' (${this.className})`);
       if (!this.built) {
         this.build(shapes);
         this.built = true;
       }
-      return this.call(inputs, ctx);
+      const outputs = this.call(x, ctx);
+      if (this.activityRegularizer) for (const y of Array.isArray(outputs) ? outputs : [outputs]) ctx.addLoss(this.activityPenalty(this.activityRegularizer, y));
+      return outputs;
     });
+  }
+
+  /**
+   * Keras 3.15's Layer.__call__: the activity penalty of an output divided by the batch size
+   * (divide_no_nan: an empty batch adds nothing), so its weight does not depend on the batch size.
+   */
+  private activityPenalty(regularizer: L1L2, y: Value): Value {
+    const penalty = regularizer.penalty(y);
+    return y.rank === 0 ? penalty : div(penalty, maximum(sizeOf(y, [0]), scalar(1)));
   }
 
   /** Output shape for an input shape, found by tracing `call` (so it can never disagree with it). */
@@ -205,6 +246,12 @@ export abstract class Layer {
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
     if (this.batchInputShape) config.batchInputShape = this.batchInputShape;
+    for (const [name, { options, regularizable }] of this.weightArguments) {
+      config[`${name}Initializer`] = serializeInitializer(options.initializer);
+      if (regularizable) config[`${name}Regularizer`] = serializeRegularizer(options.regularizer);
+    }
+    // As Keras' base get_config: present only when set.
+    if (this.activityRegularizer) config.activityRegularizer = serializeRegularizer(this.activityRegularizer);
     return config;
   }
 

@@ -1,6 +1,6 @@
 import { ConfigError, ShapeError } from '../errors.js';
 import type { SymShape, Value } from '../ir/graph.js';
-import { fmt } from '../ops/registry.js';
+import { formatShape } from '../ir/graph.js';
 import type { Backend, Executable } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { getLoss, type Loss } from '../losses/losses.js';
@@ -234,7 +234,7 @@ export class Model extends Layer {
       const ok = x.rank === expected.length && expected.every((d, j) => j === 0 || d === null || d === x.shape[j]);
       if (!ok)
         throw new ShapeError(
-          `Input ${i} of model '${this.name}' is incompatible with the layer '${this.inputs[i].node.layer.name}': expected shape=${fmt(expected)}, found shape=${fmt(x.shape)}`,
+          `Input ${i} of model '${this.name}' is incompatible with the layer '${this.inputs[i].node.layer.name}': expected shape=${formatShape(expected)}, found shape=${formatShape(x.shape)}`,
         );
     });
   }

@@ -5,6 +5,15 @@ import { ShapeError } from '../errors.js';
 export type Dim = number | null;
 export type SymShape = Dim[];
 
+/**
+ * A shape as Keras prints it (Python's str of a tuple): `(None, 3)`, and `(3,)` for one
+ * dimension. The one formatter for shapes in messages, tensor reprs and plots.
+ */
+export function formatShape(shape: readonly Dim[]): string {
+  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
+  return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
+}
+
 export type Attrs = Record<string, unknown>;
 
 /** What an op's shape rule returns for each output. */
@@ -53,7 +62,7 @@ export class Value {
     return this.shape.length;
   }
   toString(): string {
-    return `Value#${this.id}${this.name ? `(${this.name})` : ''}[${this.shape.map((d) => d ?? 'None').join(', ')}] ${this.dtype}`;
+    return `Value#${this.id}${this.name ? `(${this.name})` : ''}${formatShape(this.shape)} ${this.dtype}`;
   }
 }
 

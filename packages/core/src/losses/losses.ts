@@ -4,7 +4,7 @@ import { Softmax, Sigmoid } from '../ops/index.js';
 import {
   abs, add, cast, clip, div, log, logSoftmax, mean, mul, neg, oneHot, relu, scalar, softplus, square, sub, sum,
 } from '../ops/index.js';
-import { fmt } from '../ops/registry.js';
+import { formatShape } from '../ir/graph.js';
 
 /** Keras' backend epsilon: predictions are clipped to [EPSILON, 1 - EPSILON] before log. */
 export const EPSILON = 1e-7;
@@ -29,7 +29,7 @@ function sameShapeCheck(name: string) {
     const p = predShape.slice(1);
     if (t.length !== p.length || t.some((d, i) => p[i] !== null && d !== p[i]))
       throw new ShapeError(
-        `Loss '${name}': targets and outputs must have the same shape. Received: target.shape=${fmt([null, ...t])}, output.shape=${fmt(predShape)}` +
+        `Loss '${name}': targets and outputs must have the same shape. Received: target.shape=${formatShape([null, ...t])}, output.shape=${formatShape(predShape)}` +
           (name === 'categorical_crossentropy' && t.length === 0 ? ". Integer labels? one-hot them with toCategorical(y, numClasses) or use loss 'sparse_categorical_crossentropy'" : ''),
       );
   };
@@ -69,7 +69,7 @@ export class SparseCategoricalCrossentropy implements Loss {
     const t = targetShape.length === predShape.length && targetShape[targetShape.length - 1] === 1 ? targetShape.slice(0, -1) : targetShape;
     if (t.length !== predShape.length - 1)
       throw new ShapeError(
-        `Loss '${this.name}' takes integer class labels of shape ${fmt([null, ...predShape.slice(1, -1)])} for outputs of shape ${fmt(predShape)}; got labels of shape ${fmt([null, ...targetShape.slice(1)])}` +
+        `Loss '${this.name}' takes integer class labels of shape ${formatShape([null, ...predShape.slice(1, -1)])} for outputs of shape ${formatShape(predShape)}; got labels of shape ${formatShape([null, ...targetShape.slice(1)])}` +
           (targetShape.length === predShape.length ? ". One-hot targets? use loss 'categorical_crossentropy'" : ''),
       );
   }

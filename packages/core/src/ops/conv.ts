@@ -1,6 +1,6 @@
-import type { Value } from '../ir/graph.js';
+import { formatShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, defineOp, fmt } from './registry.js';
+import { apply1, defineOp } from './registry.js';
 
 /**
  * 2-D convolution in the IR's layout: x [N, H, W, C] (channels_last, as Keras), kernel
@@ -29,9 +29,9 @@ export function convPads(padding: 'same' | 'valid', [h, w]: [number, number], [k
 }
 
 function spatial(x: Value, op: string): [number, number] {
-  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got shape ${fmt(x.shape)}`);
+  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got shape ${formatShape(x.shape)}`);
   const [, h, w] = x.shape;
-  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got shape ${fmt(x.shape)}`);
+  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got shape ${formatShape(x.shape)}`);
   return [h, w];
 }
 
@@ -48,9 +48,9 @@ export const Conv = defineOp<ConvAttrs>({
   inputs: ['x', 'kernel'],
   inferShape: ([x, k], a) => {
     const hw = spatial(x, 'Conv');
-    if (k.rank !== 4) throw new ShapeError(`Conv: the kernel must be 4-D [kh, kw, in/groups, filters], got ${fmt(k.shape)}`);
+    if (k.rank !== 4) throw new ShapeError(`Conv: the kernel must be 4-D [kh, kw, in/groups, filters], got ${formatShape(k.shape)}`);
     const [kh, kw, cin, cout] = k.shape as number[];
-    if (x.shape[3] !== cin * a.groups) throw new ShapeError(`Conv: input has ${x.shape[3]} channels but the kernel ${fmt(k.shape)} with ${a.groups} group(s) expects ${cin * a.groups}`);
+    if (x.shape[3] !== cin * a.groups) throw new ShapeError(`Conv: input has ${x.shape[3]} channels but the kernel ${formatShape(k.shape)} with ${a.groups} group(s) expects ${cin * a.groups}`);
     if (cout % a.groups) throw new ShapeError(`Conv: ${cout} filters are not divisible by ${a.groups} groups`);
     const [ho, wo] = outputHW('Conv', hw, [kh, kw], a);
     return [{ shape: [x.shape[0], ho, wo, cout], dtype: x.dtype }];
@@ -67,9 +67,9 @@ export const ConvBackpropInput = defineOp<ConvAttrs & { inputSize: [number, numb
   inputs: ['dy', 'kernel'],
   inferShape: ([dy, k], a) => {
     const [kh, kw, cin, cout] = k.shape as number[];
-    if (dy.rank !== 4 || dy.shape[3] !== cout) throw new ShapeError(`ConvBackpropInput: dy ${fmt(dy.shape)} does not match kernel ${fmt(k.shape)}`);
+    if (dy.rank !== 4 || dy.shape[3] !== cout) throw new ShapeError(`ConvBackpropInput: dy ${formatShape(dy.shape)} does not match kernel ${formatShape(k.shape)}`);
     const [ho, wo] = outputHW('ConvBackpropInput', a.inputSize, [kh, kw], a);
-    if (dy.shape[1] !== ho || dy.shape[2] !== wo) throw new ShapeError(`ConvBackpropInput: dy ${fmt(dy.shape)} is not the conv output of a ${a.inputSize.join('×')} input (expected ${ho}×${wo})`);
+    if (dy.shape[1] !== ho || dy.shape[2] !== wo) throw new ShapeError(`ConvBackpropInput: dy ${formatShape(dy.shape)} is not the conv output of a ${a.inputSize.join('×')} input (expected ${ho}×${wo})`);
     return [{ shape: [dy.shape[0], a.inputSize[0], a.inputSize[1], cin * a.groups], dtype: dy.dtype }];
   },
   // y = Conv^T(g, k): dg = Conv(dy, k); dk = the filter gradient with the roles of input and output swapped.
@@ -85,7 +85,7 @@ export const ConvBackpropFilter = defineOp<ConvAttrs & { kernelShape: [number, n
   inputs: ['x', 'dy'],
   inferShape: ([x, dy], a) => {
     spatial(x, 'ConvBackpropFilter');
-    if (dy.rank !== 4 || dy.shape[3] !== a.kernelShape[3]) throw new ShapeError(`ConvBackpropFilter: dy ${fmt(dy.shape)} does not match kernel shape ${fmt(a.kernelShape)}`);
+    if (dy.rank !== 4 || dy.shape[3] !== a.kernelShape[3]) throw new ShapeError(`ConvBackpropFilter: dy ${formatShape(dy.shape)} does not match kernel shape ${formatShape(a.kernelShape)}`);
     return [{ shape: [...a.kernelShape], dtype: x.dtype }];
   },
 });

@@ -1,6 +1,6 @@
-import type { Value } from '../ir/graph.js';
+import { formatShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, defineOp, fmt } from './registry.js';
+import { apply1, defineOp } from './registry.js';
 
 type MatMulAttrs = { transA: boolean; transB: boolean };
 
@@ -9,11 +9,11 @@ export const MatMul = defineOp<MatMulAttrs>({
   name: 'MatMul',
   inputs: ['a', 'b'],
   inferShape: ([a, b], { transA, transB }) => {
-    if (a.rank !== 2 || b.rank !== 2) throw new ShapeError(`MatMul: operands must be rank 2, got ${fmt(a.shape)} and ${fmt(b.shape)}`);
+    if (a.rank !== 2 || b.rank !== 2) throw new ShapeError(`MatMul: operands must be rank 2, got ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
     const [m, ka] = transA ? [a.shape[1], a.shape[0]] : a.shape;
     const [kb, n] = transB ? [b.shape[1], b.shape[0]] : b.shape;
     if (ka !== null && kb !== null && ka !== kb)
-      throw new ShapeError(`MatMul: inner dimensions differ: ${fmt(a.shape)}${transA ? 'ᵀ' : ''} · ${fmt(b.shape)}${transB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
+      throw new ShapeError(`MatMul: inner dimensions differ: ${formatShape(a.shape)}${transA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transB ? 'ᵀ' : ''} (${ka} vs ${kb})`);
     if (a.dtype !== b.dtype) throw new ShapeError(`MatMul: operand dtypes differ (${a.dtype} vs ${b.dtype})`);
     return [{ shape: [m, n], dtype: a.dtype }];
   },

@@ -1,6 +1,6 @@
-import type { OpDef, Value } from '../ir/graph.js';
+import { formatShape, type OpDef, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, cast, defineOp, fmt, scalar } from './registry.js';
+import { apply1, cast, defineOp, scalar } from './registry.js';
 import { add, equal, mul, sub } from './elementwise.js';
 import { concat, reshape, slice } from './shape.js';
 import { convOutputSize, convPads } from './conv.js';
@@ -13,9 +13,9 @@ export type PoolAttrs = {
 };
 
 function pooledShape(op: string, x: Value, a: PoolAttrs): (number | null)[] {
-  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${fmt(x.shape)}`);
+  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${formatShape(x.shape)}`);
   const [n, h, w, c] = x.shape;
-  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got ${fmt(x.shape)}`);
+  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got ${formatShape(x.shape)}`);
   const ho = convOutputSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]);
   const wo = convOutputSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]);
   if (ho < 1 || wo < 1) throw new ShapeError(`${op}: the ${a.kernel.join('×')} pool window does not fit the ${h}×${w} input (output would be ${ho}×${wo})`);
@@ -96,7 +96,7 @@ export interface Pool2dOptions {
 function poolAttrs(x: Value, o: Pool2dOptions, op: string): PoolAttrs {
   const kernel = o.poolSize ?? [2, 2];
   const strides = o.strides ?? kernel;
-  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${fmt(x.shape)}`);
+  if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${formatShape(x.shape)}`);
   const pads = convPads(o.padding ?? 'valid', [x.shape[1] as number, x.shape[2] as number], kernel, strides);
   return { kernel, strides, pads };
 }

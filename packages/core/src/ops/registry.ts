@@ -1,4 +1,4 @@
-import { applyOp, type Attrs, type Dim, type OpDef, type SymShape, type Value } from '../ir/graph.js';
+import { applyOp, formatShape, type Attrs, type Dim, type OpDef, type SymShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 
@@ -16,8 +16,6 @@ export function apply1<A extends Attrs>(op: OpDef<A>, inputs: Value[], attrs?: A
   return applyOp(op, inputs, attrs)[0];
 }
 
-export const fmt = (s: readonly Dim[]) => `(${s.map((d) => (d === null ? 'None' : d)).join(', ')}${s.length === 1 ? ',' : ''})`;
-
 /** numpy broadcasting on symbolic shapes; null meets n>1 as n, 1 as null. */
 export function broadcastShapes(a: SymShape, b: SymShape, what = 'operands'): SymShape {
   const rank = Math.max(a.length, b.length);
@@ -30,7 +28,7 @@ export function broadcastShapes(a: SymShape, b: SymShape, what = 'operands'): Sy
     else if (x === null) out.push(y);
     else if (y === null) out.push(x);
     else if (x === y) out.push(x);
-    else throw new ShapeError(`${what} could not be broadcast together with shapes ${fmt(a)} ${fmt(b)}`);
+    else throw new ShapeError(`${what} could not be broadcast together with shapes ${formatShape(a)} ${formatShape(b)}`);
   }
   return out;
 }

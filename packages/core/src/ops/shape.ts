@@ -1,6 +1,6 @@
-import type { Dim, SymShape, Value } from '../ir/graph.js';
+import { formatShape, type Dim, type SymShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, defineOp, fmt } from './registry.js';
+import { apply1, defineOp } from './registry.js';
 // reduce.ts imports this file too; the cycle is safe because gradients only run after both have loaded.
 import { sum, sumTo } from './reduce.js';
 
@@ -19,7 +19,7 @@ export function reshapeShape(input: SymShape, target: readonly number[]): SymSha
   if (target.filter((d) => d === -1).length > 1) throw new ShapeError(`Reshape: at most one -1 in target shape [${target.join(', ')}]`);
   const out: Dim[] = target.map((d, i) => {
     if (d === 0) {
-      if (i >= input.length) throw new ShapeError(`Reshape: 0 at position ${i} but input ${fmt(input)} has rank ${input.length}`);
+      if (i >= input.length) throw new ShapeError(`Reshape: 0 at position ${i} but input ${formatShape(input)} has rank ${input.length}`);
       return input[i];
     }
     return d;
@@ -34,11 +34,11 @@ export function reshapeShape(input: SymShape, target: readonly number[]): SymSha
   const minus = out.indexOf(-1);
   if (minus >= 0) {
     if (restKnown) {
-      if (restSize % explicitSize !== 0) throw new ShapeError(`Reshape: cannot reshape ${fmt(input)} into [${target.join(', ')}]`);
+      if (restSize % explicitSize !== 0) throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} into [${target.join(', ')}]`);
       out[minus] = restSize / explicitSize;
     } else out[minus] = null;
   } else if (restKnown && restSize !== explicitSize) {
-    throw new ShapeError(`Reshape: cannot reshape ${fmt(input)} (${restSize} elements besides copied dims) into [${target.join(', ')}]`);
+    throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} (${restSize} elements besides copied dims) into [${target.join(', ')}]`);
   }
   return out;
 }
@@ -154,10 +154,10 @@ export const Concat = defineOp<{ axis: number }>({
   inferShape: (xs, { axis }) => {
     const first = xs[0];
     for (const x of xs) {
-      if (x.rank !== first.rank || x.dtype !== first.dtype) throw new ShapeError(`Concat: inputs differ in rank or dtype: ${xs.map((v) => `${fmt(v.shape)} ${v.dtype}`).join(', ')}`);
+      if (x.rank !== first.rank || x.dtype !== first.dtype) throw new ShapeError(`Concat: inputs differ in rank or dtype: ${xs.map((v) => `${formatShape(v.shape)} ${v.dtype}`).join(', ')}`);
       x.shape.forEach((d, i) => {
         if (i !== axis && d !== null && first.shape[i] !== null && d !== first.shape[i])
-          throw new ShapeError(`A Concatenate layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${xs.map((v) => fmt(v.shape)).join(', ')}], axis=${axis}`);
+          throw new ShapeError(`A Concatenate layer requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${xs.map((v) => formatShape(v.shape)).join(', ')}], axis=${axis}`);
       });
     }
     const sizes = xs.map((x) => x.shape[axis]);
@@ -182,7 +182,7 @@ export const Tile = defineOp<{ repeats: number[] }>({
   name: 'Tile',
   inputs: ['x'],
   inferShape: ([x], { repeats }) => {
-    if (repeats.length !== x.rank || repeats.some((r) => !Number.isInteger(r) || r < 1)) throw new ShapeError(`Tile: need one positive repeat count per axis of ${fmt(x.shape)}, got [${repeats.join(', ')}]`);
+    if (repeats.length !== x.rank || repeats.some((r) => !Number.isInteger(r) || r < 1)) throw new ShapeError(`Tile: need one positive repeat count per axis of ${formatShape(x.shape)}, got [${repeats.join(', ')}]`);
     return [{ shape: x.shape.map((d, i) => (d === null ? (repeats[i] === 1 ? null : null) : d * repeats[i])), dtype: x.dtype }];
   },
   // Each input element appears once per tile: split every tiled axis into [repeat, size] and sum the repeats.

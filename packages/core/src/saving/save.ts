@@ -1,5 +1,5 @@
 import { ConfigError, WeightsError } from '../errors.js';
-import { getLayerClass, type Layer } from '../engine/layer.js';
+import { argsFromConfig, getLayerClass, type Layer } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import { getOptimizer } from '../optimizers/optimizers.js';
 import { readContainer, writeContainer } from './container.js';
@@ -17,10 +17,13 @@ interface ModelHeader {
   weights: string[];
 }
 
-/** Build a layer (or model) from its saved class name and config: a registry lookup, never code from the file. */
+/**
+ * Build a layer (or model) from its saved class name and config: a registry lookup, never code
+ * from the file. A class without `fromConfig` is constructed from the config as its args object.
+ */
 export function layerFromConfig(saved: SavedLayer): Layer {
   const cls = getLayerClass(saved.className);
-  return cls.fromConfig ? cls.fromConfig(saved.config) : new cls(saved.config);
+  return cls.fromConfig ? cls.fromConfig(saved.config) : new cls(argsFromConfig(saved.config));
 }
 
 function weightArrays(model: Model): [string, Tensor][] {

@@ -1,9 +1,9 @@
 import {
-  ConfigError, Layer, ShapeError, getInitializer, getRegularizer, ops, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  ConfigError, Layer, ops,
+  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { getActivation, type ActivationIdentifier } from '../activations.js';
-import { channelsLastShape, checkDataFormat, checkPadding, expectRank, fmtShape, fromChannelsLast, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from '../utils.js';
+import { channelsLastShape, checkDataFormat, checkPadding, fromChannelsLast, imageSpec, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from '../utils.js';
 
 export interface ConvArgs extends LayerArgs {
   strides?: number | [number, number];
@@ -16,12 +16,11 @@ export interface ConvArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
   biasRegularizer?: RegularizerIdentifier;
-  activityRegularizer?: RegularizerIdentifier;
 }
 
 /**
- * What every 2-D convolution layer shares: Keras' arguments, channels_first handling, bias,
- * activation and activity regularization. Subclasses create their kernels and apply them.
+ * What every 2-D convolution layer shares: Keras' arguments, channels_first handling, the
+ * input spec, bias and activation. Subclasses create their kernels and apply them.
  */
 export abstract class BaseConv2D extends Layer {
   readonly kernelSize: [number, number];
@@ -31,11 +30,7 @@ export abstract class BaseConv2D extends Layer {
   readonly dilationRate: [number, number];
   readonly activation: string;
   readonly useBias: boolean;
-  protected kernelInitializer: InitializerIdentifier;
-  protected biasInitializer: InitializerIdentifier;
-  protected kernelRegularizer: L1L2 | null;
-  protected biasRegularizer: L1L2 | null;
-  protected activityRegularizer: L1L2 | null;
+  private readonly biasOptions: WeightOptions;
   bias: Variable | null = null;
 
   constructor(kernelSize: number | [number, number], args: ConvArgs) {
@@ -51,27 +46,21 @@ export abstract class BaseConv2D extends Layer {
     this.activation = args.activation ?? 'linear';
     getActivation(this.activation, where);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform', 'kernelInitializer');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', 'biasInitializer');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, 'kernelRegularizer');
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, 'biasRegularizer');
-    this.activityRegularizer = getRegularizer(args.activityRegularizer, 'activityRegularizer');
+    this.biasOptions = this.weightOptions('bias', args.biasInitializer ?? 'zeros', args.biasRegularizer ?? null);
+    this.inputSpec = imageSpec(this.dataFormat, 'known');
   }
 
-  /** Input channels, from a channels_last or channels_first shape. */
-  protected channelsOf(shape: SymShape): number {
-    const c = channelsLastShape(shape, this.dataFormat)[3];
-    if (c === null) throw new ShapeError(`${this.className} '${this.name}': the channel dimension of the inputs must be known; got ${fmtShape(shape)}`);
-    return c;
-  }
+  /** Kernels for this many input channels (then `addBias`), in Keras' weight order. */
+  protected abstract buildKernels(channels: number): void;
 
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (${this.className})`);
-    this.channelsOf(shape);
+  override build(shape: SymShape): void {
+    const channels = channelsLastShape(shape, this.dataFormat)[3] as number;
+    this.buildKernels(channels);
+    this.inputSpec = imageSpec(this.dataFormat, channels);
   }
 
   protected addBias(units: number): void {
-    if (this.useBias) this.bias = this.addWeight('bias', [units], { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    if (this.useBias) this.bias = this.addWeight('bias', [units], this.biasOptions);
   }
 
   /** The convolution proper, on channels_last values. */
@@ -80,9 +69,7 @@ export abstract class BaseConv2D extends Layer {
   call(inputs: Value, ctx: TraceContext): Value {
     let y = this.convolve(toChannelsLast(inputs, this.dataFormat), ctx);
     if (this.bias) y = ops.add(y, ctx.read(this.bias));
-    y = getActivation(this.activation, this.name)(y);
-    if (this.activityRegularizer) ctx.addLoss(this.activityRegularizer.penalty(y));
-    return fromChannelsLast(y, this.dataFormat);
+    return fromChannelsLast(getActivation(this.activation, this.name)(y), this.dataFormat);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -95,11 +82,6 @@ export abstract class BaseConv2D extends Layer {
       dilationRate: this.dilationRate,
       activation: this.activation,
       useBias: this.useBias,
-      kernelInitializer: serializeInitializer(getInitializer(this.kernelInitializer)),
-      biasInitializer: serializeInitializer(getInitializer(this.biasInitializer)),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      activityRegularizer: serializeRegularizer(this.activityRegularizer),
     };
   }
 }

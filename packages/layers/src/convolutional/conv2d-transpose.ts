@@ -1,4 +1,4 @@
-import { ConfigError, argsFromConfig, ops, registerLayer, type SymShape, type TraceContext, type Value, type Variable } from '@layerwise/core';
+import { ConfigError, argsFromConfig, ops, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 
 export interface Conv2DTransposeArgs extends ConvArgs {
@@ -14,6 +14,7 @@ export class Conv2DTranspose extends BaseConv2D {
   static override className = 'Conv2DTranspose';
   readonly filters: number;
   readonly outputPadding: [number, number] | null;
+  private readonly kernelOptions: WeightOptions;
   kernel!: Variable;
 
   constructor(filters: number, kernelSize: number | [number, number], args: Conv2DTransposeArgs = {}) {
@@ -28,11 +29,11 @@ export class Conv2DTranspose extends BaseConv2D {
         throw new ConfigError(`Conv2DTranspose '${this.name}': outputPadding must be smaller than the strides ${JSON.stringify(this.strides)}, got ${JSON.stringify(op)}`);
       this.outputPadding = list as [number, number];
     }
+    this.kernelOptions = this.weightOptions('kernel', args.kernelInitializer ?? 'glorot_uniform', args.kernelRegularizer ?? null);
   }
 
-  override build(shape: SymShape): void {
-    const c = this.channelsOf(shape);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+  protected buildKernels(c: number): void {
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, this.filters, c], this.kernelOptions);
     this.addBias(this.filters);
   }
 

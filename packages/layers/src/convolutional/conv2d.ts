@@ -1,4 +1,4 @@
-import { ConfigError, argsFromConfig, ops, registerLayer, type SymShape, type TraceContext, type Value, type Variable } from '@layerwise/core';
+import { ConfigError, argsFromConfig, ops, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 
 export interface Conv2DArgs extends ConvArgs {
@@ -10,6 +10,7 @@ export class Conv2D extends BaseConv2D {
   static override className = 'Conv2D';
   readonly filters: number;
   readonly groups: number;
+  private readonly kernelOptions: WeightOptions;
   kernel!: Variable;
 
   constructor(filters: number, kernelSize: number | [number, number], args: Conv2DArgs = {}) {
@@ -18,12 +19,12 @@ export class Conv2D extends BaseConv2D {
     this.filters = filters;
     this.groups = args.groups ?? 1;
     if (filters % this.groups) throw new ConfigError(`Conv2D '${this.name}': filters (${filters}) must be divisible by groups (${this.groups})`);
+    this.kernelOptions = this.weightOptions('kernel', args.kernelInitializer ?? 'glorot_uniform', args.kernelRegularizer ?? null);
   }
 
-  override build(shape: SymShape): void {
-    const c = this.channelsOf(shape);
+  protected buildKernels(c: number): void {
     if (c % this.groups) throw new ConfigError(`Conv2D '${this.name}': input channels (${c}) must be divisible by groups (${this.groups})`);
-    this.kernel = this.addWeight('kernel', [...this.kernelSize, c / this.groups, this.filters], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    this.kernel = this.addWeight('kernel', [...this.kernelSize, c / this.groups, this.filters], this.kernelOptions);
     this.addBias(this.filters);
   }
 

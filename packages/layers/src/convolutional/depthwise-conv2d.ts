@@ -1,6 +1,6 @@
 import {
-  ConfigError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  ConfigError, argsFromConfig, ops, registerLayer,
+  type InitializerIdentifier, type RegularizerIdentifier, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 
@@ -14,8 +14,7 @@ export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'kernelInitializer' 
 export class DepthwiseConv2D extends BaseConv2D {
   static override className = 'DepthwiseConv2D';
   readonly depthMultiplier: number;
-  private depthwiseInitializer: InitializerIdentifier;
-  private depthwiseRegularizer: L1L2 | null;
+  private readonly depthwiseOptions: WeightOptions;
   depthwiseKernel!: Variable;
 
   constructor(kernelSize: number | [number, number], args: DepthwiseConv2DArgs = {}) {
@@ -23,14 +22,12 @@ export class DepthwiseConv2D extends BaseConv2D {
     this.depthMultiplier = args.depthMultiplier ?? 1;
     if (!Number.isInteger(this.depthMultiplier) || this.depthMultiplier < 1)
       throw new ConfigError(`DepthwiseConv2D '${this.name}': depthMultiplier must be a positive integer, got ${this.depthMultiplier}`);
-    this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorot_uniform', 'depthwiseInitializer');
-    this.depthwiseRegularizer = getRegularizer(args.depthwiseRegularizer, 'depthwiseRegularizer');
+    this.depthwiseOptions = this.weightOptions('depthwise', args.depthwiseInitializer ?? 'glorot_uniform', args.depthwiseRegularizer ?? null);
   }
 
-  override build(shape: SymShape): void {
-    const c = this.channelsOf(shape);
+  protected buildKernels(c: number): void {
     // Keras 3 names this weight 'kernel' (only SeparableConv2D says depthwise_kernel).
-    this.depthwiseKernel = this.addWeight('kernel', [...this.kernelSize, c, this.depthMultiplier], { initializer: this.depthwiseInitializer, regularizer: this.depthwiseRegularizer });
+    this.depthwiseKernel = this.addWeight('kernel', [...this.kernelSize, c, this.depthMultiplier], this.depthwiseOptions);
     this.addBias(c * this.depthMultiplier);
   }
 
@@ -39,13 +36,7 @@ export class DepthwiseConv2D extends BaseConv2D {
   }
 
   override getConfig() {
-    const { kernelInitializer: _k, kernelRegularizer: _r, ...base } = super.getConfig();
-    return {
-      ...base,
-      depthMultiplier: this.depthMultiplier,
-      depthwiseInitializer: serializeInitializer(getInitializer(this.depthwiseInitializer)),
-      depthwiseRegularizer: serializeRegularizer(this.depthwiseRegularizer),
-    };
+    return { ...super.getConfig(), depthMultiplier: this.depthMultiplier };
   }
   static fromConfig(config: Record<string, any>): DepthwiseConv2D {
     const { kernelSize, ...rest } = argsFromConfig(config);

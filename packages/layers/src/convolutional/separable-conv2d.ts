@@ -1,6 +1,6 @@
 import {
-  ConfigError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  ConfigError, argsFromConfig, ops, registerLayer,
+  type InitializerIdentifier, type RegularizerIdentifier, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 import { depthwise } from './depthwise-conv2d.js';
@@ -18,8 +18,8 @@ export class SeparableConv2D extends BaseConv2D {
   static override className = 'SeparableConv2D';
   readonly filters: number;
   readonly depthMultiplier: number;
-  private inits: { depthwise: InitializerIdentifier; pointwise: InitializerIdentifier };
-  private regs: { depthwise: L1L2 | null; pointwise: L1L2 | null };
+  private readonly depthwiseOptions: WeightOptions;
+  private readonly pointwiseOptions: WeightOptions;
   depthwiseKernel!: Variable;
   pointwiseKernel!: Variable;
 
@@ -28,17 +28,13 @@ export class SeparableConv2D extends BaseConv2D {
     if (!Number.isInteger(filters) || filters < 1) throw new ConfigError(`SeparableConv2D '${this.name}': filters must be a positive integer, got ${filters}`);
     this.filters = filters;
     this.depthMultiplier = args.depthMultiplier ?? 1;
-    this.inits = {
-      depthwise: getInitializer(args.depthwiseInitializer ?? 'glorot_uniform', 'depthwiseInitializer'),
-      pointwise: getInitializer(args.pointwiseInitializer ?? 'glorot_uniform', 'pointwiseInitializer'),
-    };
-    this.regs = { depthwise: getRegularizer(args.depthwiseRegularizer), pointwise: getRegularizer(args.pointwiseRegularizer) };
+    this.depthwiseOptions = this.weightOptions('depthwise', args.depthwiseInitializer ?? 'glorot_uniform', args.depthwiseRegularizer ?? null);
+    this.pointwiseOptions = this.weightOptions('pointwise', args.pointwiseInitializer ?? 'glorot_uniform', args.pointwiseRegularizer ?? null);
   }
 
-  override build(shape: SymShape): void {
-    const c = this.channelsOf(shape);
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], { initializer: this.inits.depthwise, regularizer: this.regs.depthwise });
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, c * this.depthMultiplier, this.filters], { initializer: this.inits.pointwise, regularizer: this.regs.pointwise });
+  protected buildKernels(c: number): void {
+    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.kernelSize, c, this.depthMultiplier], this.depthwiseOptions);
+    this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, c * this.depthMultiplier, this.filters], this.pointwiseOptions);
     this.addBias(this.filters);
   }
 
@@ -47,16 +43,7 @@ export class SeparableConv2D extends BaseConv2D {
   }
 
   override getConfig() {
-    const { kernelInitializer: _k, kernelRegularizer: _r, ...base } = super.getConfig();
-    return {
-      ...base,
-      filters: this.filters,
-      depthMultiplier: this.depthMultiplier,
-      depthwiseInitializer: serializeInitializer(getInitializer(this.inits.depthwise)),
-      pointwiseInitializer: serializeInitializer(getInitializer(this.inits.pointwise)),
-      depthwiseRegularizer: serializeRegularizer(this.regs.depthwise),
-      pointwiseRegularizer: serializeRegularizer(this.regs.pointwise),
-    };
+    return { ...super.getConfig(), filters: this.filters, depthMultiplier: this.depthMultiplier };
   }
   static fromConfig(config: Record<string, any>): SeparableConv2D {
     const { filters, kernelSize, ...rest } = argsFromConfig(config);

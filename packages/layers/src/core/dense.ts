@@ -1,6 +1,6 @@
 import {
-  ConfigError, Layer, ShapeError, argsFromConfig, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer, getInitializer,
-  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type L1L2,
+  ConfigError, Layer, argsFromConfig, ops, registerLayer,
+  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { getActivation, type ActivationIdentifier } from '../activations.js';
 
@@ -11,7 +11,6 @@ export interface DenseArgs extends LayerArgs {
   biasInitializer?: InitializerIdentifier;
   kernelRegularizer?: RegularizerIdentifier;
   biasRegularizer?: RegularizerIdentifier;
-  activityRegularizer?: RegularizerIdentifier;
 }
 
 /** Keras' Dense: `activation(inputs · kernel + bias)` on the last axis. */
@@ -20,11 +19,8 @@ export class Dense extends Layer {
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;
-  private kernelInitializer: InitializerIdentifier;
-  private biasInitializer: InitializerIdentifier;
-  private kernelRegularizer: L1L2 | null;
-  private biasRegularizer: L1L2 | null;
-  private activityRegularizer: L1L2 | null;
+  private readonly kernelOptions: WeightOptions;
+  private readonly biasOptions: WeightOptions;
   kernel!: Variable;
   bias: Variable | null = null;
 
@@ -35,25 +31,16 @@ export class Dense extends Layer {
     this.activation = args.activation ?? 'linear';
     getActivation(this.activation, `Dense '${this.name}'`);
     this.useBias = args.useBias ?? true;
-    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorot_uniform', 'kernelInitializer');
-    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros', 'biasInitializer');
-    this.kernelRegularizer = getRegularizer(args.kernelRegularizer, 'kernelRegularizer');
-    this.biasRegularizer = getRegularizer(args.biasRegularizer, 'biasRegularizer');
-    this.activityRegularizer = getRegularizer(args.activityRegularizer, 'activityRegularizer');
-  }
-
-  protected override validateInput(shape: SymShape): void {
-    if (shape.length < 2) throw new ShapeError(`Layer '${this.name}' (Dense) expects inputs of rank >= 2 (batch, features); got shape (${shape.map((d) => d ?? 'None').join(', ')})`);
-    const last = shape[shape.length - 1];
-    if (last === null) throw new ShapeError(`Layer '${this.name}' (Dense): the last dimension of the inputs must be known; got shape (${shape.map((d) => d ?? 'None').join(', ')})`);
-    if (this.built && last !== this.kernel.shape[0])
-      throw new ShapeError(`Layer '${this.name}' (Dense) expects inputs with last dimension ${this.kernel.shape[0]}, got shape (${shape.map((d) => d ?? 'None').join(', ')})`);
+    this.kernelOptions = this.weightOptions('kernel', args.kernelInitializer ?? 'glorot_uniform', args.kernelRegularizer ?? null);
+    this.biasOptions = this.weightOptions('bias', args.biasInitializer ?? 'zeros', args.biasRegularizer ?? null);
+    this.inputSpec = { minNdim: 2, axes: { [-1]: 'known' } };
   }
 
   override build(inputShape: SymShape): void {
     const inputDim = inputShape[inputShape.length - 1] as number;
-    this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], this.kernelOptions);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.biasOptions);
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
   }
 
   call(inputs: Value, ctx: TraceContext): Value {
@@ -61,24 +48,11 @@ export class Dense extends Layer {
     let y = ops.matmul(flat, ctx.read(this.kernel));
     if (this.bias) y = ops.add(y, ctx.read(this.bias));
     if (inputs.rank !== 2) y = reshapeBack(y, inputs, this.units);
-    y = getActivation(this.activation, this.name)(y);
-    // Keras 3 adds the activity penalty as is (Keras 2 divided it by the batch size).
-    if (this.activityRegularizer) ctx.addLoss(this.activityRegularizer.penalty(y));
-    return y;
+    return getActivation(this.activation, this.name)(y);
   }
 
   override getConfig(): Record<string, unknown> {
-    return {
-      ...super.getConfig(),
-      units: this.units,
-      activation: this.activation,
-      useBias: this.useBias,
-      kernelInitializer: serializeInitializer(getInitializer(this.kernelInitializer)),
-      biasInitializer: serializeInitializer(getInitializer(this.biasInitializer)),
-      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
-      biasRegularizer: serializeRegularizer(this.biasRegularizer),
-      activityRegularizer: serializeRegularizer(this.activityRegularizer),
-    };
+    return { ...super.getConfig(), units: this.units, activation: this.activation, useBias: this.useBias };
   }
 
   static fromConfig(config: Record<string, any>): Dense {

@@ -1,25 +1,20 @@
-import { ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
-import { fmtShape } from '../utils.js';
+import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' elementwise merge layers: a list of same-shaped tensors in, one out. */
 abstract class Merge extends Layer {
-  protected minInputs = 2;
-  protected maxInputs = Infinity;
   protected abstract combine(inputs: Value[]): Value;
 
-  protected override validateInput(shapes: SymShape | SymShape[]): void {
-    const list = (Array.isArray(shapes[0]) ? shapes : [shapes]) as SymShape[];
-    if (list.length < this.minInputs || list.length > this.maxInputs)
-      throw new ShapeError(
-        `Layer '${this.name}' (${this.className}) should be called on ${this.maxInputs === this.minInputs ? `exactly ${this.minInputs}` : `at least ${this.minInputs}`} inputs; received ${list.length} input(s)`,
-      );
-    const [first, ...rest] = list;
+  constructor(args: LayerArgs = {}) {
+    super(args);
+    this.inputSpec = { count: { min: 2 } };
+  }
+
+  call(inputs: Value[], _ctx: TraceContext): Value {
+    const [first, ...rest] = inputs.map((x) => x.shape);
     for (const s of rest)
       if (s.length !== first.length || s.some((d, i) => i > 0 && d !== null && first[i] !== null && d !== first[i] && d !== 1 && first[i] !== 1))
-        throw new ShapeError(`Layer '${this.name}' (${this.className}): inputs must have the same shape; received shapes ${list.map(fmtShape).join(', ')}`);
-  }
-  call(inputs: Value | Value[], _ctx: TraceContext): Value {
-    return this.combine(Array.isArray(inputs) ? inputs : [inputs]);
+        throw new ShapeError(`Layer '${this.name}' (${this.className}): inputs must have the same shape; received shapes ${inputs.map((x) => formatShape(x.shape)).join(', ')}`);
+    return this.combine(inputs);
   }
   /** Merge layers have no arguments of their own: any subclass is rebuilt from the common ones. */
   static fromConfig<T>(this: new (args: LayerArgs) => T, config: Record<string, any>): T {
@@ -35,7 +30,10 @@ export class Add extends Merge {
 }
 export class Subtract extends Merge {
   static override className = 'Subtract';
-  protected override maxInputs = 2;
+  constructor(args: LayerArgs = {}) {
+    super(args);
+    this.inputSpec = { count: 2 };
+  }
   protected combine = ([a, b]: Value[]) => ops.sub(a, b);
 }
 export class Multiply extends Merge {
@@ -66,22 +64,19 @@ export class Concatenate extends Layer {
     super(args);
     this.axis = args.axis ?? -1;
     if (!Number.isInteger(this.axis)) throw new ConfigError(`Concatenate '${this.name}': axis must be an integer, got ${args.axis}`);
+    this.inputSpec = { count: { min: 2 } };
   }
-  protected override validateInput(shapes: SymShape | SymShape[]): void {
-    const list = (Array.isArray(shapes[0]) ? shapes : [shapes]) as SymShape[];
-    if (list.length < 2) throw new ShapeError(`Layer '${this.name}' (Concatenate) should be called on a list of at least 2 inputs; received ${list.length}`);
+  call(inputs: Value[], _ctx: TraceContext): Value {
+    const list = inputs.map((x) => x.shape);
     const rank = list[0].length;
     const axis = this.axis < 0 ? this.axis + rank : this.axis;
     if (axis < 1 || axis >= rank) throw new ShapeError(`Layer '${this.name}' (Concatenate): axis ${this.axis} is out of range for inputs of rank ${rank}`);
     for (const s of list)
       if (s.length !== rank || s.some((d, i) => i !== axis && i > 0 && d !== null && list[0][i] !== null && d !== list[0][i]))
         throw new ShapeError(
-          `Layer '${this.name}' (Concatenate) requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${list.map(fmtShape).join(', ')}], axis=${this.axis}`,
+          `Layer '${this.name}' (Concatenate) requires inputs with matching shapes except for the concatenation axis. Received: input_shape=[${list.map(formatShape).join(', ')}], axis=${this.axis}`,
         );
-  }
-  call(inputs: Value | Value[], _ctx: TraceContext): Value {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    return ops.concat(list, this.axis);
+    return ops.concat(inputs, this.axis);
   }
   override getConfig() {
     return { ...super.getConfig(), axis: this.axis };

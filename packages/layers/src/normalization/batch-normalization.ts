@@ -1,6 +1,6 @@
 import {
-  ConfigError, Layer, ShapeError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer,
+  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 
 export interface BatchNormalizationArgs extends LayerArgs {
@@ -29,9 +29,7 @@ export class BatchNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private inits: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', InitializerIdentifier>;
-  private betaRegularizer: L1L2 | null;
-  private gammaRegularizer: L1L2 | null;
+  private readonly options: Record<'beta' | 'gamma' | 'movingMean' | 'movingVariance', WeightOptions>;
   gamma: Variable | null = null;
   beta: Variable | null = null;
   movingMean!: Variable;
@@ -45,14 +43,13 @@ export class BatchNormalization extends Layer {
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     if (!(this.epsilon > 0)) throw new ConfigError(`BatchNormalization '${this.name}': epsilon must be > 0, got ${this.epsilon}`);
-    this.inits = {
-      beta: getInitializer(args.betaInitializer ?? 'zeros'),
-      gamma: getInitializer(args.gammaInitializer ?? 'ones'),
-      movingMean: getInitializer(args.movingMeanInitializer ?? 'zeros'),
-      movingVariance: getInitializer(args.movingVarianceInitializer ?? 'ones'),
+    this.options = {
+      beta: this.weightOptions('beta', args.betaInitializer ?? 'zeros', args.betaRegularizer ?? null),
+      gamma: this.weightOptions('gamma', args.gammaInitializer ?? 'ones', args.gammaRegularizer ?? null),
+      movingMean: this.weightOptions('movingMean', args.movingMeanInitializer ?? 'zeros'),
+      movingVariance: this.weightOptions('movingVariance', args.movingVarianceInitializer ?? 'ones'),
     };
-    this.betaRegularizer = getRegularizer(args.betaRegularizer);
-    this.gammaRegularizer = getRegularizer(args.gammaRegularizer);
+    this.inputSpec = { axes: { [this.axis]: 'known' } };
   }
 
   private channelAxis(rank: number): number {
@@ -61,19 +58,13 @@ export class BatchNormalization extends Layer {
     return a;
   }
 
-  protected override validateInput(shape: SymShape): void {
-    const dim = shape[this.channelAxis(shape.length)];
-    if (dim === null) throw new ShapeError(`Layer '${this.name}' (BatchNormalization): the normalized axis ${this.axis} must have a known size`);
-    if (this.built && dim !== this.movingMean.shape[0])
-      throw new ShapeError(`Layer '${this.name}' (BatchNormalization) was built for ${this.movingMean.shape[0]} features on axis ${this.axis}, got ${dim}`);
-  }
-
   override build(inputShape: SymShape): void {
     const dim = inputShape[this.channelAxis(inputShape.length)] as number;
-    if (this.scale) this.gamma = this.addWeight('gamma', [dim], { initializer: this.inits.gamma, regularizer: this.gammaRegularizer });
-    if (this.center) this.beta = this.addWeight('beta', [dim], { initializer: this.inits.beta, regularizer: this.betaRegularizer });
-    this.movingMean = this.addWeight('moving_mean', [dim], { initializer: this.inits.movingMean, trainable: false });
-    this.movingVariance = this.addWeight('moving_variance', [dim], { initializer: this.inits.movingVariance, trainable: false });
+    if (this.scale) this.gamma = this.addWeight('gamma', [dim], this.options.gamma);
+    if (this.center) this.beta = this.addWeight('beta', [dim], this.options.beta);
+    this.movingMean = this.addWeight('moving_mean', [dim], { ...this.options.movingMean, trainable: false });
+    this.movingVariance = this.addWeight('moving_variance', [dim], { ...this.options.movingVariance, trainable: false });
+    this.inputSpec = { ndim: inputShape.length, axes: { [this.axis]: dim } };
   }
 
   call(x: Value, ctx: TraceContext): Value {
@@ -106,20 +97,7 @@ export class BatchNormalization extends Layer {
   }
 
   override getConfig() {
-    return {
-      ...super.getConfig(),
-      axis: this.axis,
-      momentum: this.momentum,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(getInitializer(this.inits.beta)),
-      gammaInitializer: serializeInitializer(getInitializer(this.inits.gamma)),
-      movingMeanInitializer: serializeInitializer(getInitializer(this.inits.movingMean)),
-      movingVarianceInitializer: serializeInitializer(getInitializer(this.inits.movingVariance)),
-      betaRegularizer: serializeRegularizer(this.betaRegularizer),
-      gammaRegularizer: serializeRegularizer(this.gammaRegularizer),
-    };
+    return { ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
   static fromConfig(config: Record<string, any>): BatchNormalization {
     return new BatchNormalization(argsFromConfig(config));

@@ -1,8 +1,7 @@
 import {
-  Layer, ShapeError, argsFromConfig, getInitializer, getRegularizer, ops, registerLayer, serializeInitializer, serializeRegularizer,
-  type InitializerIdentifier, type L1L2, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable,
+  Layer, argsFromConfig, ops, registerLayer,
+  type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
-import { fmtShape } from '../utils.js';
 
 export interface LayerNormalizationArgs extends LayerArgs {
   axis?: number | number[];
@@ -22,8 +21,7 @@ export class LayerNormalization extends Layer {
   readonly epsilon: number;
   readonly center: boolean;
   readonly scale: boolean;
-  private inits: { beta: InitializerIdentifier; gamma: InitializerIdentifier };
-  private regs: { beta: L1L2 | null; gamma: L1L2 | null };
+  private readonly options: { beta: WeightOptions; gamma: WeightOptions };
   gamma: Variable | null = null;
   beta: Variable | null = null;
 
@@ -33,21 +31,19 @@ export class LayerNormalization extends Layer {
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
-    this.inits = { beta: getInitializer(args.betaInitializer ?? 'zeros'), gamma: getInitializer(args.gammaInitializer ?? 'ones') };
-    this.regs = { beta: getRegularizer(args.betaRegularizer), gamma: getRegularizer(args.gammaRegularizer) };
+    this.options = {
+      beta: this.weightOptions('beta', args.betaInitializer ?? 'zeros', args.betaRegularizer ?? null),
+      gamma: this.weightOptions('gamma', args.gammaInitializer ?? 'ones', args.gammaRegularizer ?? null),
+    };
+    this.inputSpec = { axes: Object.fromEntries(this.axis.map((a) => [a, 'known' as const])) };
   }
   private axes(rank: number): number[] {
     return this.axis.map((a) => (a < 0 ? a + rank : a));
   }
-  protected override validateInput(shape: SymShape): void {
-    for (const a of this.axes(shape.length))
-      if (a < 1 || a >= shape.length || shape[a] === null)
-        throw new ShapeError(`Layer '${this.name}' (LayerNormalization): axis ${JSON.stringify(this.axis)} is invalid or of unknown size for inputs ${fmtShape(shape)}`);
-  }
   override build(shape: SymShape): void {
     const paramShape = this.axes(shape.length).map((a) => shape[a] as number);
-    if (this.scale) this.gamma = this.addWeight('gamma', paramShape, { initializer: this.inits.gamma, regularizer: this.regs.gamma });
-    if (this.center) this.beta = this.addWeight('beta', paramShape, { initializer: this.inits.beta, regularizer: this.regs.beta });
+    if (this.scale) this.gamma = this.addWeight('gamma', paramShape, this.options.gamma);
+    if (this.center) this.beta = this.addWeight('beta', paramShape, this.options.beta);
   }
   call(x: Value, ctx: TraceContext): Value {
     const axes = this.axes(x.rank);
@@ -63,17 +59,7 @@ export class LayerNormalization extends Layer {
     return y;
   }
   override getConfig() {
-    return {
-      ...super.getConfig(),
-      axis: this.axis,
-      epsilon: this.epsilon,
-      center: this.center,
-      scale: this.scale,
-      betaInitializer: serializeInitializer(getInitializer(this.inits.beta)),
-      gammaInitializer: serializeInitializer(getInitializer(this.inits.gamma)),
-      betaRegularizer: serializeRegularizer(this.regs.beta),
-      gammaRegularizer: serializeRegularizer(this.regs.gamma),
-    };
+    return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
   }
   static fromConfig(c: Record<string, any>) {
     return new LayerNormalization(argsFromConfig(c));

@@ -1,5 +1,5 @@
-import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
-import { checkDataFormat, checkPadding, expectRank, fromChannelsLast, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from '../utils.js';
+import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { checkDataFormat, checkPadding, fromChannelsLast, imageSpec, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from '../utils.js';
 
 export interface Pooling2DArgs extends LayerArgs {
   poolSize?: number | [number, number];
@@ -24,9 +24,7 @@ abstract class Pooling2D extends Layer {
     this.strides = normalizeTuple(args.strides ?? this.poolSize, 2, 'strides', where) as [number, number];
     this.padding = checkPadding(args.padding, where);
     this.dataFormat = checkDataFormat(args.dataFormat, where);
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (${this.className})`);
+    this.inputSpec = imageSpec(this.dataFormat);
   }
   call(x: Value, _ctx: TraceContext): Value {
     const y = this.pool(toChannelsLast(x, this.dataFormat), { poolSize: this.poolSize, strides: this.strides, padding: this.padding });
@@ -68,9 +66,7 @@ abstract class GlobalPooling2D extends Layer {
     super(args);
     this.dataFormat = checkDataFormat(args.dataFormat, `${this.className} '${this.name}'`);
     this.keepdims = args.keepdims ?? false;
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (${this.className})`);
+    this.inputSpec = imageSpec(this.dataFormat);
   }
   call(x: Value, _ctx: TraceContext): Value {
     return this.reduce(x, this.dataFormat === 'channels_last' ? [1, 2] : [2, 3], this.keepdims);

@@ -1,4 +1,4 @@
-import { Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
+import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' Flatten: keeps the batch axis, merges all others (channels_last order). */
 export class Flatten extends Layer {
@@ -7,9 +7,7 @@ export class Flatten extends Layer {
   constructor(args: LayerArgs & { dataFormat?: 'channels_last' | 'channels_first' } = {}) {
     super(args);
     this.dataFormat = args.dataFormat ?? 'channels_last';
-  }
-  protected override validateInput(shape: SymShape): void {
-    if (shape.length < 1) throw new ShapeError(`Layer '${this.name}' (Flatten) needs inputs with a batch axis; got a scalar`);
+    this.inputSpec = { minNdim: 1 };
   }
   call(inputs: Value, _ctx: TraceContext): Value {
     if (inputs.rank === 1) return ops.reshape(inputs, [0, 1]);

@@ -1,5 +1,5 @@
-import { ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
-import { checkDataFormat, expectRank, fmtShape, fromChannelsLast, normalizeTuple, toChannelsLast, type DataFormat } from '../utils.js';
+import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { checkDataFormat, fromChannelsLast, imageSpec, normalizeTuple, toChannelsLast, type DataFormat } from '../utils.js';
 
 type PairSpec = number | [number, number] | [[number, number], [number, number]];
 
@@ -23,9 +23,7 @@ export class ZeroPadding2D extends Layer {
     super(args);
     this.padding = normalizePairs(padding, 'padding', `ZeroPadding2D '${this.name}'`);
     this.dataFormat = checkDataFormat(args.dataFormat, `ZeroPadding2D '${this.name}'`);
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (ZeroPadding2D)`);
+    this.inputSpec = imageSpec(this.dataFormat);
   }
   call(x: Value, _ctx: TraceContext): Value {
     const [[t, b], [l, r]] = this.padding;
@@ -50,18 +48,14 @@ export class Cropping2D extends Layer {
     super(args);
     this.cropping = normalizePairs(cropping, 'cropping', `Cropping2D '${this.name}'`);
     this.dataFormat = checkDataFormat(args.dataFormat, `Cropping2D '${this.name}'`);
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (Cropping2D)`);
-    const [, h, w] = this.dataFormat === 'channels_last' ? shape : [shape[0], shape[2], shape[3]];
-    const [[t, b], [l, r]] = this.cropping;
-    if ((h !== null && t + b >= h) || (w !== null && l + r >= w))
-      throw new ShapeError(`Layer '${this.name}' (Cropping2D): cropping ${JSON.stringify(this.cropping)} leaves nothing of the input ${fmtShape(shape)}`);
+    this.inputSpec = imageSpec(this.dataFormat);
   }
   call(x: Value, _ctx: TraceContext): Value {
     const v = toChannelsLast(x, this.dataFormat);
     const [, h, w] = v.shape as number[];
     const [[t, b], [l, r]] = this.cropping;
+    if ((h !== null && t + b >= h) || (w !== null && l + r >= w))
+      throw new ShapeError(`Layer '${this.name}' (Cropping2D): cropping ${JSON.stringify(this.cropping)} leaves nothing of the input ${formatShape(x.shape)}`);
     return fromChannelsLast(ops.slice(v, [0, t, l, 0], [null, h - b, w - r, null]), this.dataFormat);
   }
   override getConfig() {
@@ -92,9 +86,7 @@ export class UpSampling2D extends Layer {
     this.dataFormat = checkDataFormat(args.dataFormat, where);
     if ((args.interpolation ?? 'nearest') !== 'nearest') throw new ConfigError(`${where}: only interpolation 'nearest' is supported, got '${args.interpolation}'`);
     this.interpolation = 'nearest';
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 4, `Layer '${this.name}' (UpSampling2D)`);
+    this.inputSpec = imageSpec(this.dataFormat);
   }
   call(x: Value, _ctx: TraceContext): Value {
     const v = toChannelsLast(x, this.dataFormat);

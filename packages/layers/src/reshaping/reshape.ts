@@ -1,5 +1,4 @@
-import { ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer, type LayerArgs, type SymShape, type TraceContext, type Value } from '@layerwise/core';
-import { expectRank, fmtShape } from '../utils.js';
+import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' Reshape: a new shape for each sample (one dimension may be -1). */
 export class Reshape extends Layer {
@@ -11,13 +10,13 @@ export class Reshape extends Layer {
       throw new ConfigError(`Reshape '${this.name}': targetShape must be positive integers with at most one -1, got ${JSON.stringify(targetShape)}`);
     this.targetShape = [...targetShape];
   }
-  protected override validateInput(shape: SymShape): void {
-    const size = shape.slice(1).reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
+  call(x: Value, _ctx: TraceContext): Value {
+    const size = x.shape.slice(1).reduce<number | null>((p, d) => (p === null || d === null ? null : p * d), 1);
     const known = this.targetShape.filter((d) => d !== -1).reduce((p, d) => p * d, 1);
     if (size !== null && (this.targetShape.includes(-1) ? size % known !== 0 : size !== known))
-      throw new ShapeError(`Layer '${this.name}' (Reshape): total size of the new array must be unchanged, input_shape = ${fmtShape(shape.slice(1))}, output_shape = (${this.targetShape.join(', ')})`);
-  }
-  call(x: Value, _ctx: TraceContext): Value {
+      throw new ShapeError(
+        `Layer '${this.name}' (Reshape): total size of the new array must be unchanged, input_shape = ${formatShape(x.shape.slice(1))}, output_shape = ${formatShape(this.targetShape)}`,
+      );
     return ops.reshape(x, [0, ...this.targetShape]);
   }
   override getConfig() {
@@ -39,9 +38,7 @@ export class Permute extends Layer {
     const sorted = [...dims].sort((a, b) => a - b);
     if (sorted.some((d, i) => d !== i + 1)) throw new ConfigError(`Permute '${this.name}': dims must be a permutation of 1..${dims.length}, got ${JSON.stringify(dims)}`);
     this.dims = [...dims];
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, this.dims.length + 1, `Layer '${this.name}' (Permute)`);
+    this.inputSpec = { ndim: dims.length + 1 };
   }
   call(x: Value, _ctx: TraceContext): Value {
     return ops.transpose(x, [0, ...this.dims]);
@@ -64,9 +61,7 @@ export class RepeatVector extends Layer {
     super(args);
     if (!Number.isInteger(n) || n < 1) throw new ConfigError(`RepeatVector '${this.name}': n must be a positive integer, got ${n}`);
     this.n = n;
-  }
-  protected override validateInput(shape: SymShape): void {
-    expectRank(shape, 2, `Layer '${this.name}' (RepeatVector)`);
+    this.inputSpec = { ndim: 2 };
   }
   call(x: Value, _ctx: TraceContext): Value {
     return ops.tile(ops.unsqueeze(x, [1]), [1, this.n, 1]);
