@@ -53,9 +53,9 @@ export { makeFashionImageSet, fashionClassFolder, type FashionImageSetOptions, t
 export { trainTestSplit, type TrainTestSplitOptions, type Splittable } from './split.js';
 
 // Downloads and the cache.
-export { downloadFile, sha256File, hashFile, resolveHashAlgorithm, type DownloadOptions, type DownloadResult, type HashAlgorithm } from './download.js';
+export { downloadFile, sha256File, hashFile, type DownloadOptions, type DownloadResult, type HashAlgorithm } from './download.js';
 export { getFile, getFilePaths, kerasHome, type GetFileOptions } from './get-file.js';
-export { extractArchive, archiveFormat } from './download/extract.js';
+export { extractArchive } from './download/extract.js';
 export { layerwiseHome, datasetCacheDir, kerasDatasetsDir } from './cache.js';
 export { fashionMnistSampleDir } from './assets.js';
 

@@ -6,7 +6,8 @@ import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DataError } from '@layerwise/core';
-import { getFile, getFilePaths, kerasHome, readNpzFile, writeZip } from '@layerwise/data';
+import { getFile, getFilePaths, kerasHome, readNpzFile } from '@layerwise/data';
+import { writeZip } from '../src/zip.js'; // internal
 import { ProgressBar } from '../src/progress.js';
 import { cleanupTemps, FIXTURES, makeTar, startServer, tempDir, type TestServer } from './helpers.js';
 
