@@ -106,7 +106,6 @@ export class WorkerPool<Req extends object, Res extends { id: number }> {
 
   private start(): void {
     const worker = new Worker(this.scriptUrl as URL, { workerData: this.options.workerData });
-    worker.unref();
     const slot: Slot<Res> = { worker, pending: new Map() };
     worker.on('message', (msg: Res) => {
       const p = slot.pending.get(msg.id);
@@ -128,6 +127,9 @@ export class WorkerPool<Req extends object, Res extends { id: number }> {
       if (slot.pending.size) fail(new Error(`${this.options.label} stopped (exit code ${code})`));
       this.slots = this.slots.filter((s) => s !== slot);
     });
+    // Unref'd last: on Node 20, adding a 'message' listener refs the worker's port again, so
+    // an unref() before the listeners would be undone and the process would never exit.
+    worker.unref();
     this.slots.push(slot);
     for (const request of this.sticky.values()) void this.post(slot, request).catch(() => {});
   }
