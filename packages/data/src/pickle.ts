@@ -29,16 +29,30 @@ export class PickleDict {
 const ALLOWED_GLOBALS = new Set([
   'numpy.core.multiarray _reconstruct',
   'numpy._core.multiarray _reconstruct',
+  // Protocol 5's in-band array: _frombuffer(bytearray, dtype, shape, order).
+  'numpy.core.numeric _frombuffer',
+  'numpy._core.numeric _frombuffer',
   'numpy ndarray',
   'numpy dtype',
   '_codecs encode',
 ]);
 
+/** Bytes per element of a numpy dtype string ('|u1', '<f4', '<U10'), or undefined for object/structured ones. */
+function itemSize(descr: string): number | undefined {
+  const m = /^[<>|=]?([biufcmMSaUV])(\d+)$/.exec(descr);
+  if (!m) return undefined;
+  return m[1] === 'U' ? 4 * Number(m[2]) : Number(m[2]);
+}
+
 const MARK = Symbol('mark');
 
 const keyText = (k: PickleValue): string => (k instanceof Uint8Array ? new TextDecoder('latin1').decode(k) : String(k));
 
-/** Unpickles `bytes` (protocols 0–5, the opcodes such files use). `name` is named in errors. */
+/**
+ * Unpickles `bytes` (protocols 0–5, the opcodes such files use: protocol 4's frames, memo and
+ * stack globals, protocol 5's in-band buffers). Every array's data must be exactly the size its
+ * shape and dtype say. `name` is named in errors.
+ */
 export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stack: (PickleValue | typeof MARK)[] = [];
@@ -54,7 +68,18 @@ export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue
   const u16 = () => (need(2), (p += 2), view.getUint16(p - 2, true));
   const u32 = () => (need(4), (p += 4), view.getUint32(p - 4, true));
   const i32 = () => (need(4), (p += 4), view.getInt32(p - 4, true));
+  const u64 = () => {
+    need(8);
+    const v = view.getBigUint64(p, true);
+    p += 8;
+    return v > BigInt(bytes.length) ? fail('truncated data') : Number(v);
+  };
   const raw = (n: number) => (need(n), (p += n), bytes.subarray(p - n, p));
+  const global = (module: string, qual: string): PickleValue => {
+    const full = `${module} ${qual}`;
+    if (!ALLOWED_GLOBALS.has(full)) fail(`global ${module}.${qual} is not allowed (only numpy arrays and byte strings are read)`);
+    return { kind: 'global', name: full };
+  };
   const line = () => {
     const end = bytes.indexOf(0x0a, p);
     if (end < 0) fail('truncated text line');
@@ -85,9 +110,11 @@ export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue
   };
   const appendTo = (list: PickleValue, items: PickleValue[]) => {
     if (!Array.isArray(list)) fail('APPEND(S) on something that is not a list');
-    (list as PickleValue[]).push(...items);
+    // A loop, not push(...items): one APPENDS may carry millions of items (past the stack's argument limit).
+    for (const item of items) (list as PickleValue[]).push(item);
   };
   const tuple = (items: PickleValue[]): PickleValue => ({ kind: 'tuple', items });
+  const isTuple = (v: PickleValue | undefined): v is { kind: 'tuple'; items: PickleValue[] } => !!v && typeof v === 'object' && 'kind' in v && v.kind === 'tuple';
   const reduce = (fn: PickleValue, args: PickleValue): PickleValue => {
     if (!fn || typeof fn !== 'object' || !('kind' in fn) || fn.kind !== 'global') return fail('REDUCE on a non-global');
     const a = args && typeof args === 'object' && 'kind' in args && args.kind === 'tuple' ? args.items : fail('REDUCE without an argument tuple');
@@ -95,6 +122,14 @@ export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue
       case 'numpy.core.multiarray _reconstruct':
       case 'numpy._core.multiarray _reconstruct':
         return { kind: 'ndarray', descr: '', shape: [], data: new Uint8Array(0) };
+      case 'numpy.core.numeric _frombuffer':
+      case 'numpy._core.numeric _frombuffer': {
+        // (buffer, dtype, shape, order)
+        const [buffer, dtype, shape, order] = a;
+        if (!(buffer instanceof Uint8Array)) return fail('_frombuffer without a byte buffer');
+        if (order !== 'C' && !(order === 'F' && isTuple(shape) && shape.items.length <= 1)) fail(`array order '${String(order)}' is not supported (only C order)`);
+        return makeArray(shape, dtype, buffer);
+      }
       case 'numpy dtype':
         return { kind: 'dtype', descr: String(a[0] instanceof Uint8Array ? keyText(a[0]) : a[0]), order: '|' };
       case '_codecs encode': {
@@ -114,26 +149,36 @@ export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue
       else if (st[1] instanceof Uint8Array) obj.order = keyText(st[1]);
     } else if (obj.kind === 'ndarray') {
       // (version, shape, dtype, is_fortran, data)
-      const shape = st[1] && typeof st[1] === 'object' && 'kind' in st[1] && st[1].kind === 'tuple' ? st[1].items.map(Number) : fail('array state without a shape');
-      const dtype = st[2] && typeof st[2] === 'object' && 'kind' in st[2] && st[2].kind === 'dtype' ? st[2] : fail('array state without a dtype');
-      if (st[3] === true) fail('Fortran-ordered arrays are not supported');
+      if (st[3] === true && !(isTuple(st[1]) && st[1].items.length <= 1)) fail('Fortran-ordered arrays are not supported');
       let data = st[4];
       if (typeof data === 'string') data = Uint8Array.from(data, (ch) => ch.charCodeAt(0) & 0xff);
-      if (!(data instanceof Uint8Array)) fail('array state without raw data (object arrays are not supported)');
-      obj.shape = shape;
-      obj.descr = `${dtype.order === '=' ? '<' : dtype.order}${dtype.descr}`;
-      obj.data = data as Uint8Array;
+      if (!(data instanceof Uint8Array)) return fail('array state without raw data (object arrays are not supported)');
+      Object.assign(obj, makeArray(st[1], st[2], data));
     } else fail(`BUILD on ${obj.kind}`);
+  };
+  /** An array from its shape tuple, dtype and bytes, checked: the bytes must be exactly what the shape needs. */
+  const makeArray = (shapeValue: PickleValue | undefined, dtype: PickleValue | undefined, data: Uint8Array): PickledArray => {
+    if (!isTuple(shapeValue)) return fail('array without a shape tuple');
+    const shape = shapeValue.items.map((d) => (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0 ? d : fail(`array shape (${shapeValue.items.map(String).join(', ')}) is not a tuple of sizes`)));
+    if (!dtype || typeof dtype !== 'object' || !('kind' in dtype) || dtype.kind !== 'dtype') return fail('array without a dtype');
+    const descr = `${dtype.order === '=' ? '<' : dtype.order}${dtype.descr}`;
+    const size = itemSize(descr);
+    if (size === undefined) return fail(`array dtype '${descr}' is not supported (object and structured arrays are not read)`);
+    const need = shape.reduce((n, d) => n * d, size);
+    if (need !== data.length) fail(`array of shape (${shape.join(', ')}) and dtype '${descr}' needs ${need} bytes of data, the pickle holds ${data.length}`);
+    return { kind: 'ndarray', descr, shape, data };
   };
 
   for (;;) {
     const op = u8();
     switch (op) {
-      case 0x80: // PROTO
-        u8();
+      case 0x80: { // PROTO
+        const version = u8();
+        if (version > 5) fail(`pickle protocol ${version} is newer than 5`);
         break;
-      case 0x95: // FRAME
-        raw(8);
+      }
+      case 0x95: // FRAME (protocol 4): a length prefix for buffering, nothing to build
+        u64();
         break;
       case 0x2e: // STOP
         return pop();
@@ -269,12 +314,21 @@ export function readPickle(bytes: Uint8Array, name = 'pickle data'): PickleValue
       case 0x58: // BINUNICODE
         stack.push(new TextDecoder().decode(raw(u32())));
         break;
-      case 0x63: { // GLOBAL "module\nname\n"
-        const module = line();
-        const qual = line();
-        const full = `${module} ${qual}`;
-        if (!ALLOWED_GLOBALS.has(full)) fail(`global ${module}.${qual} is not allowed (only numpy arrays and byte strings are read)`);
-        stack.push({ kind: 'global', name: full });
+      case 0x8d: // BINUNICODE8 (protocol 4)
+        stack.push(new TextDecoder().decode(raw(u64())));
+        break;
+      case 0x8e: // BINBYTES8 (protocol 4)
+      case 0x96: // BYTEARRAY8 (protocol 5: an in-band buffer, e.g. a numpy array's data)
+        stack.push(raw(u64()));
+        break;
+      case 0x63: // GLOBAL "module\nname\n"
+        stack.push(global(line(), line()));
+        break;
+      case 0x93: { // STACK_GLOBAL (protocol 4): module and name strings from the stack
+        const qual = pop();
+        const module = pop();
+        if (typeof module !== 'string' || typeof qual !== 'string') fail('STACK_GLOBAL without module and name strings');
+        stack.push(global(module as string, qual as string));
         break;
       }
       case 0x52: { // REDUCE

@@ -142,13 +142,16 @@ export function makeTar(entries: { name: string; data?: Uint8Array }[]): Uint8Ar
  * a dict of str keys, 'data' a numpy uint8 array [n, 3072] rebuilt by
  * numpy.core.multiarray._reconstruct, 'labels' a list of ints.
  */
-export function py2CifarPickle(labels: number[], data: Uint8Array): Uint8Array {
+export function py2CifarPickle(labels: number[], data: Uint8Array, shapeN = labels.length): Uint8Array {
   const parts: number[] = [];
-  const bytes = (...b: number[]) => parts.push(...b);
+  const bytes = (...b: number[] | [Uint8Array]) => {
+    for (const x of b) if (typeof x === 'number') parts.push(x);
+    else for (const v of x) parts.push(v);
+  };
   const str = (s: string) => bytes(0x55, s.length, ...[...s].map((c) => c.charCodeAt(0)));
   const int = (v: number) => (v < 256 ? bytes(0x4b, v) : bytes(0x4d, v & 0xff, v >> 8));
   const global = (m: string, n: string) => bytes(0x63, ...[...`${m}\n${n}\n`].map((c) => c.charCodeAt(0)));
-  const n = labels.length;
+  const n = shapeN;
   bytes(0x80, 2, 0x7d, 0x28); // PROTO 2, EMPTY_DICT, MARK
   str('data');
   global('numpy.core.multiarray', '_reconstruct');
@@ -158,7 +161,8 @@ export function py2CifarPickle(labels: number[], data: Uint8Array): Uint8Array {
   str('b');
   bytes(0x87, 0x52, 0x28); // TUPLE3, REDUCE, MARK
   int(1);
-  int(n);
+  if (n < 65536) int(n);
+  else bytes(0x4a, n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24); // BININT
   int(3072);
   bytes(0x86); // TUPLE2
   global('numpy', 'dtype');
@@ -171,7 +175,8 @@ export function py2CifarPickle(labels: number[], data: Uint8Array): Uint8Array {
   bytes(0x4e, 0x4e, 0x4e, 0x4a, 0xff, 0xff, 0xff, 0xff, 0x4a, 0xff, 0xff, 0xff, 0xff); // None None None -1 -1
   int(0);
   bytes(0x74, 0x62, 0x89); // TUPLE, BUILD, NEWFALSE
-  bytes(0x54, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff, data.length >>> 24, ...data); // BINSTRING
+  bytes(0x54, data.length & 0xff, (data.length >> 8) & 0xff, (data.length >> 16) & 0xff, data.length >>> 24);
+  bytes(data); // BINSTRING
   bytes(0x74, 0x62); // TUPLE, BUILD
   str('labels');
   bytes(0x5d, 0x28); // EMPTY_LIST, MARK

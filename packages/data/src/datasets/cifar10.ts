@@ -110,11 +110,16 @@ function pickleBatchToRecords(bytes: Uint8Array, name: string): Uint8Array {
   const labels = d.get('labels');
   if (!data || data.kind !== 'ndarray' || !data.descr.endsWith('u1') || data.shape.length !== 2 || data.shape[1] !== 3072)
     throw new DataError(`${name}: not a CIFAR-10 batch ('data' should be a uint8 array [n, 3072])`);
-  if (!Array.isArray(labels) || labels.length !== data.shape[0]) throw new DataError(`${name}: not a CIFAR-10 batch ('labels' should be ${data.shape[0]} integers)`);
   const n = data.shape[0];
+  // readPickle has checked that the bytes match the shape; checked again here because the
+  // output is sized from the shape (a short 'data' must never become zero images).
+  if (data.data.length !== n * 3072) throw new DataError(`${name}: 'data' holds ${data.data.length} bytes, its shape [${n}, 3072] needs ${n * 3072}`);
+  if (!Array.isArray(labels) || labels.length !== n) throw new DataError(`${name}: not a CIFAR-10 batch ('labels' should be ${n} integers)`);
+  const bad = labels.findIndex((l) => !(typeof l === 'number' && Number.isInteger(l) && l >= 0 && l <= 9));
+  if (bad >= 0) throw new DataError(`${name}: 'labels'[${bad}] is ${String(labels[bad])}; CIFAR-10 labels are integers 0–9`);
   const out = new Uint8Array(n * RECORD);
   for (let i = 0; i < n; i++) {
-    out[i * RECORD] = Number(labels[i]);
+    out[i * RECORD] = labels[i] as number;
     out.set(data.data.subarray(i * 3072, (i + 1) * 3072), i * RECORD + 1);
   }
   return out;
