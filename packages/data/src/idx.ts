@@ -4,7 +4,7 @@
  * per dimension, then the elements in C order, big-endian.
  */
 import { DataError, Tensor, type DType } from '@layerwise/core';
-import { maybeGunzip } from './gzip.js';
+import { gunzipHead, InflateLimitError, isGzip, maybeGunzip } from './gzip.js';
 import { readBytes } from './files.js';
 
 /** Magic of an IDX file of unsigned bytes with 3 dimensions: images [n, rows, cols]. */
@@ -44,8 +44,46 @@ export interface ParseIdxOptions {
  * in every error. Unsigned-byte data is returned as a view of the decoded bytes (no copy).
  */
 export function parseIdx(bytes: Uint8Array, name: string, options: ParseIdxOptions = {}): Tensor {
-  const raw = maybeGunzip(bytes, name);
   const what = options.what ?? 'data';
+  // The header says how many bytes follow: a gzipped file is inflated up to that and no
+  // further (a small file that inflates to gigabytes stops right past the promised size).
+  const gz = isGzip(bytes);
+  const head = gz ? gunzipHead(bytes, 4 + 4 * 255, name) : bytes;
+  const { shape, type, headerBytes, expected } = parseHeader(head, name, options, what);
+  if (gz && expected > MAX_BYTES)
+    throw new DataError(`${name}: the IDX header says ${what} of shape [${shape.join(', ')}] (${type.name}), ${expected} bytes: more than can be held in memory here`);
+  let raw: Uint8Array;
+  try {
+    raw = maybeGunzip(bytes, name, gz ? expected : undefined);
+  } catch (err) {
+    if (err instanceof InflateLimitError)
+      throw new DataError(
+        `${name}: IDX file has trailing bytes: the header says ${what} of shape [${shape.join(', ')}] (${type.name}), ` +
+          `which needs ${expected} bytes, but the gzip data inflates to more (stopped after ${expected} bytes)`,
+      );
+    throw err;
+  }
+  if (raw.length !== expected) {
+    const problem = raw.length < expected ? 'truncated' : 'has trailing bytes';
+    throw new DataError(
+      `${name}: IDX file ${problem}: the header says ${what} of shape [${shape.join(', ')}] (${type.name}), ` +
+        `which needs ${expected} bytes, but found ${raw.length} bytes${raw === bytes ? '' : ' after gunzip'}`,
+    );
+  }
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const count = (expected - headerBytes) / type.bytes;
+
+  if (type.dtype === 'uint8') return new Tensor(new Uint8Array(raw.buffer, raw.byteOffset + headerBytes, count), shape, 'uint8');
+  const out = type.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = type.read(view, headerBytes + i * type.bytes);
+  return new Tensor(out, shape, type.dtype);
+}
+
+/** Node's largest Buffer: the most a gzipped IDX file may inflate to. */
+const MAX_BYTES = 2 ** 32 - 1;
+
+/** The magic number, element type and shape from the first bytes of (uncompressed) IDX data. */
+function parseHeader(raw: Uint8Array, name: string, options: ParseIdxOptions, what: string): { shape: number[]; type: IdxType; headerBytes: number; expected: number } {
   if (raw.length < 4) throw new DataError(`${name}: not an IDX file: ${raw.length} bytes, shorter than the 4-byte magic number`);
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const magic = view.getUint32(0);
@@ -55,25 +93,12 @@ export function parseIdx(bytes: Uint8Array, name: string, options: ParseIdxOptio
   const ndim = raw[3];
   if (raw[0] !== 0 || raw[1] !== 0 || !type)
     throw new DataError(`${name}: not an IDX file: magic number ${hex(magic)} (expected 0x0000TTDD with a known element type TT)`);
-
   const headerBytes = 4 + 4 * ndim;
   if (raw.length < headerBytes)
     throw new DataError(`${name}: truncated IDX header: ${ndim} dimensions need a ${headerBytes}-byte header, found ${raw.length} bytes`);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i));
   const count = shape.reduce((a, b) => a * b, 1);
-  const expected = headerBytes + count * type.bytes;
-  if (raw.length !== expected) {
-    const problem = raw.length < expected ? 'truncated' : 'has trailing bytes';
-    throw new DataError(
-      `${name}: IDX file ${problem}: the header says ${what} of shape [${shape.join(', ')}] (${type.name}), ` +
-        `which needs ${expected} bytes, but found ${raw.length} bytes${raw === bytes ? '' : ' after gunzip'}`,
-    );
-  }
-
-  if (type.dtype === 'uint8') return new Tensor(new Uint8Array(raw.buffer, raw.byteOffset + headerBytes, count), shape, 'uint8');
-  const out = type.dtype === 'int32' ? new Int32Array(count) : new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = type.read(view, headerBytes + i * type.bytes);
-  return new Tensor(out, shape, type.dtype);
+  return { shape, type, headerBytes, expected: headerBytes + count * type.bytes };
 }
 
 /** Reads an IDX file (gzipped or not) into a Tensor. */

@@ -31,6 +31,7 @@ export { isGzip, maybeGunzip } from './gzip.js';
 // Images (keras.utils: load_img, img_to_array, array_to_img, save_img).
 export { Img, type ColorMode, type Interpolation, type ImgMode, type ImgChannels } from './image/img.js';
 export { loadImg, decodeImg, imgToArray, arrayToImg, saveImg, encodeImg, type LoadImgOptions, type SaveImgOptions, type DataFormat } from './image/io.js';
+export { setMaxImagePixels, getMaxImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './image/io.js';
 export { sniffImageFormat, type ImageFormat } from './image/decode.js';
 export { resizePixels } from './image/resample.js';
 

@@ -16,6 +16,19 @@ export interface TarEntry {
 }
 
 const BLOCK = 512;
+/** The largest long-name or pax record read (real ones are a few hundred bytes). */
+const MAX_META = 1 << 20;
+
+function joinChunks(chunks: Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
 
 function field(header: Uint8Array, offset: number, length: number): string {
   const bytes = header.subarray(offset, offset + length);
@@ -52,12 +65,27 @@ export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (e
   let buffered: Uint8Array[] = [];
   let bufferedBytes = 0;
   // State: waiting for a header, or inside a member's data (+ padding).
-  let current: { entry: TarEntry; keep: boolean; data?: Uint8Array; filled: number; remaining: number; padding: number } | undefined;
+  // A kept member's bytes are collected as they arrive (never allocated from the size its
+  // header claims, which a damaged or hostile archive can set to terabytes).
+  let current: { entry: TarEntry; keep: boolean; chunks: Uint8Array[]; remaining: number; padding: number } | undefined;
   let longName: string | undefined;
   let paxPath: string | undefined;
   let ended = false;
   let sawHeader = false;
 
+  const skip = (n: number) => {
+    bufferedBytes -= n;
+    while (n > 0) {
+      const head = buffered[0];
+      if (n >= head.length) {
+        n -= head.length;
+        buffered.shift();
+      } else {
+        buffered[0] = head.subarray(n);
+        n = 0;
+      }
+    }
+  };
   const take = (n: number): Uint8Array => {
     const result = new Uint8Array(n);
     let o = 0;
@@ -80,26 +108,27 @@ export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (e
         if (current.remaining > 0) {
           if (bufferedBytes === 0) return;
           const n = Math.min(current.remaining, bufferedBytes);
-          const chunk = take(n);
-          if (current.keep && current.data) current.data.set(chunk, current.filled);
-          current.filled += n;
+          if (current.keep) current.chunks.push(take(n));
+          else skip(n);
           current.remaining -= n;
           continue;
         }
         if (current.padding > 0) {
           const n = Math.min(current.padding, bufferedBytes);
           if (n === 0) return;
-          take(n);
+          skip(n);
           current.padding -= n;
           if (current.padding > 0) return;
         }
         const done = current;
         current = undefined;
-        if (done.entry.type === 'L' && done.data) longName = new TextDecoder().decode(done.data).replace(/\0+$/, '');
-        else if (done.entry.type === 'x' && done.data) {
-          const m = /\d+ path=([^\n]*)\n/.exec(new TextDecoder().decode(done.data));
+        if (!done.keep) continue;
+        const data = joinChunks(done.chunks);
+        if (done.entry.type === 'L') longName = new TextDecoder().decode(data).replace(/\0+$/, '');
+        else if (done.entry.type === 'x') {
+          const m = /\d+ path=([^\n]*)\n/.exec(new TextDecoder().decode(data));
           if (m) paxPath = m[1];
-        } else if (done.keep && done.data) out.set(done.entry.name, done.data);
+        } else out.set(done.entry.name, data);
         continue;
       }
       if (bufferedBytes < BLOCK) return;
@@ -123,8 +152,9 @@ export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (e
       }
       const entry: TarEntry = { name: entryName, type, size };
       const meta = type === 'L' || type === 'x';
+      if (meta && size > MAX_META) throw new DataError(`${name}: damaged tar archive: a ${type === 'L' ? 'long-name' : 'pax'} record of ${size} bytes (at most ${MAX_META})`);
       const keep = meta || ((type === '0' || type === '\0' || type === '7') && want(entry));
-      current = { entry, keep, data: keep ? new Uint8Array(size) : undefined, filled: 0, remaining: size, padding: (BLOCK - (size % BLOCK)) % BLOCK };
+      current = { entry, keep, chunks: [], remaining: size, padding: (BLOCK - (size % BLOCK)) % BLOCK };
     }
   };
 

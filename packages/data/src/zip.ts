@@ -13,6 +13,8 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const STORED = 0;
 const DEFLATE = 8;
+/** Node's largest Buffer. */
+const MAX_ENTRY = 2 ** 32 - 1;
 
 /** True when the bytes start like a zip file ("PK\x03\x04", or "PK\x05\x06" for an empty one). */
 export function isZip(bytes: Uint8Array): boolean {
@@ -95,9 +97,14 @@ export function readZip(bytes: Uint8Array, name: string): Map<string, Uint8Array
     let data: Uint8Array;
     if (method === STORED) data = stored;
     else if (method === DEFLATE) {
+      // Inflating stops at the size the directory declares: an entry that inflates to more
+      // (a bomb, or a lying directory) is refused there, not after gigabytes.
+      if (size > MAX_ENTRY) fail(`entry '${entryName}' declares ${size} bytes, more than can be held in memory here`);
       try {
-        data = zlib.inflateRawSync(stored);
+        data = zlib.inflateRawSync(stored, { maxOutputLength: Math.max(1, size) });
       } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+          return fail(`entry '${entryName}' inflates to more than the ${size} bytes its directory entry declares (stopped there)`);
         return fail(`entry '${entryName}' does not inflate (${(err as Error).message})`);
       }
     } else return fail(`entry '${entryName}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);

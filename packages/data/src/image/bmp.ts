@@ -10,6 +10,7 @@
  * Worker-safe: imports nothing from core; errors are ImageFormatErrors.
  */
 import { ImageFormatError } from './errors.js';
+import { checkImagePixels } from './limits.js';
 
 export interface RawImage {
   data: Uint8Array;
@@ -23,6 +24,8 @@ const BI_RLE8 = 1;
 const BI_RLE4 = 2;
 const BI_BITFIELDS = 3;
 const BI_ALPHABITFIELDS = 6;
+/** Beyond what the typed arrays here can hold (4 channels), whatever the pixel limit. */
+const MAX_PIXELS = 2 ** 30 - 1;
 
 export function isBmp(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d; // "BM"
@@ -71,7 +74,9 @@ export function decodeBmp(bytes: Uint8Array, name = 'BMP data'): RawImage {
   const topDown = height < 0;
   height = Math.abs(height);
   if (width <= 0 || height <= 0) fail(`bad size ${width}×${height}`);
-  if (width * height > 0x3fff * 0x3fff) fail(`image too large (${width}×${height})`);
+  // The pixel limit before anything is allocated (an RLE file of 1 KB can claim 16383×16383).
+  checkImagePixels(width, height, name);
+  if (width * height > MAX_PIXELS) fail(`image too large to decode here (${width}×${height})`);
 
   // Palette.
   let palette: Uint8Array | undefined;

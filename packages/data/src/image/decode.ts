@@ -14,6 +14,8 @@ import { decodeBmp, isBmp, type RawImage } from './bmp.js';
 import { convertChannels } from './convert.js';
 import { ImageFormatError } from './errors.js';
 import { Img, type ColorMode, type Interpolation } from './img.js';
+import { getMaxImagePixels, pixelLimitMessage, sharpPixelLimit, warnLargeImage } from './limits.js';
+import { headerSize, jpegTooShort, memoryReader, type ByteReader, type HeaderSize } from './size.js';
 import { decodePngFast } from './png.js';
 import { decodeJpegFast } from './jpeg/index.js';
 import { decodePnm, isPnm } from './pnm.js';
@@ -55,10 +57,37 @@ export interface DecodeOptions {
 const describeHead = (b: Uint8Array) =>
   [...b.subarray(0, 8)].map((x) => x.toString(16).padStart(2, '0')).join(' ') || 'empty file';
 
+/**
+ * Why an image must not be decoded, from its header alone (undefined: go ahead): more
+ * pixels than twice the limit (see limits.ts), or a JPEG too short for the size it claims.
+ * Warns (DecompressionBombWarning) when the size is over the limit but allowed.
+ */
+function refuseFromHeader(size: HeaderSize | undefined, fileBytes: number, format: ImageFormat, name: string, warn: boolean): string | undefined {
+  if (!size) return undefined;
+  const pixels = size.width * size.height;
+  const max = getMaxImagePixels();
+  if (max !== null && pixels > 2 * max) return pixelLimitMessage(pixels, size.width, size.height);
+  if (format === 'jpeg' && jpegTooShort(size, fileBytes))
+    return `cannot decode the JPEG data (truncated: the frame is ${size.width}×${size.height}, more 8×8 blocks than ${fileBytes} bytes can hold)`;
+  if (warn) warnLargeImage(pixels, name);
+  return undefined;
+}
+
+/** The header check of decodeRaw / decodeForTarget: throws what refuseFromHeader refuses. Returns whether the size was known (and checked). */
+function checkHeader(bytes: Uint8Array, format: ImageFormat, name: string): boolean {
+  const size = headerSize(memoryReader(bytes), format);
+  const refused = refuseFromHeader(size, bytes.length, format, name, true);
+  if (refused) throw new ImageFormatError(`${name}: ${refused}`);
+  return size !== undefined;
+}
+
 /** Decodes to the file's own pixels: 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA) channels. */
 export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = true): Promise<RawImage> {
   const format = sniffImageFormat(bytes);
   if (!format) throw new ImageFormatError(`${name}: not an image file (unrecognised content; first bytes: ${describeHead(bytes)})`);
+  // The pixel limit, from the header, before any decoder allocates (BMP and PNM check their
+  // own headers, which they parse anyway).
+  const checked = format === 'bmp' || format === 'pnm' || checkHeader(bytes, format, name);
   if (format === 'bmp') return decodeBmp(bytes, name);
   if (format === 'pnm') return decodePnm(bytes, name);
   // Fast paths for the common PNGs and JPEGs (the same pixels; a libvips pipeline costs
@@ -70,22 +99,33 @@ export async function decodeRaw(bytes: Uint8Array, name: string, autoOrient = tr
     const fast = decodeJpegFast(bytes, autoOrient);
     if (fast) return fast;
   }
-  return decodeWithSharp(bytes, name, format, autoOrient);
+  return decodeWithSharp(bytes, name, format, autoOrient, checked);
 }
 
-/** The formats and files the fast paths leave: sharp (libvips), which also reports the errors. */
-async function decodeWithSharp(bytes: Uint8Array, name: string, format: ImageFormat, autoOrient: boolean): Promise<RawImage> {
+/**
+ * The formats and files the fast paths leave: sharp (libvips), which also reports the errors.
+ * sharp applies the pixel limit itself (limitInputPixels: twice the limit); `checked` says
+ * whether the header check already warned about a large image (else it warns here).
+ */
+async function decodeWithSharp(bytes: Uint8Array, name: string, format: ImageFormat, autoOrient: boolean, checked: boolean): Promise<RawImage> {
+  let decoded: RawImage;
   try {
     // ignoreIcc: PIL does no colour management, so neither do we (same pixels as Keras).
     // failOn 'error' also rejects truncated data, as PIL does ("image file is truncated").
-    const { data, info } = await sharp(bytes, { ignoreIcc: true, autoOrient, failOn: 'error' })
+    const { data, info } = await sharp(bytes, { ignoreIcc: true, autoOrient, failOn: 'error', limitInputPixels: sharpPixelLimit() })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
-    const channels = info.channels as 1 | 2 | 3 | 4;
-    return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels };
+    decoded = { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 };
   } catch (err) {
-    throw new ImageFormatError(`${name}: cannot decode the ${format.toUpperCase()} data (${(err as Error).message.trim()})`);
+    const message = (err as Error).message.trim();
+    if (/exceeds pixel limit/i.test(message)) {
+      const max = getMaxImagePixels() as number;
+      throw new ImageFormatError(`${name}: image size exceeds the limit of ${2 * max} pixels (twice maxImagePixels, ${max}), could be a decompression bomb; raise it with setMaxImagePixels(n), or setMaxImagePixels(null) for no limit`);
+    }
+    throw new ImageFormatError(`${name}: cannot decode the ${format.toUpperCase()} data (${message})`);
   }
+  if (!checked) warnLargeImage(decoded.width * decoded.height, name);
+  return decoded;
 }
 
 /** Decodes, converts and resizes like keras.utils.load_img. */
@@ -118,10 +158,11 @@ export async function decodeForTarget(
   autoOrient: boolean,
 ): Promise<{ raw: RawImage; resized: boolean }> {
   if (targetSize && interpolation === 'nearest' && sniffImageFormat(bytes) === 'jpeg') {
+    const checked = checkHeader(bytes, 'jpeg', name);
     const [th, tw] = targetSize;
     const picked = decodeJpegFast(bytes, autoOrient, (w, h) => (w === tw && h === th ? undefined : pickFor(w, h, tw, th, keepAspectRatio)));
     if (picked) return { raw: picked, resized: picked.width === tw && picked.height === th };
-    return { raw: await decodeWithSharp(bytes, name, 'jpeg', autoOrient), resized: false }; // the fast path declined it
+    return { raw: await decodeWithSharp(bytes, name, 'jpeg', autoOrient, checked), resized: false }; // the fast path declined it
   }
   return { raw: await decodeRaw(bytes, name, autoOrient), resized: false };
 }
@@ -162,6 +203,20 @@ export async function decodeImageFile(path: string, options: DecodeOptions = {})
 
 const TAIL = 1024;
 
+/** The first bytes read of each listed file: the signature and, mostly, the whole header. */
+const HEAD = 1024;
+
+/** A ByteReader over an open file whose first bytes are `head` (further pieces: synchronous small reads). */
+function fileReader(fd: number, size: number, head: Uint8Array): ByteReader {
+  return (offset, length) => {
+    if (offset + length <= head.length) return head.subarray(offset, offset + length);
+    const n = Math.max(0, Math.min(length, size - offset));
+    const b = new Uint8Array(n);
+    if (n) readSync(fd, b, 0, n, offset);
+    return b;
+  };
+}
+
 function lastIndexOf(hay: Uint8Array, needle: number[]): number {
   outer: for (let i = hay.length - needle.length; i >= 0; i--) {
     for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
@@ -172,28 +227,35 @@ function lastIndexOf(hay: Uint8Array, needle: number[]): number {
 
 /**
  * The cheap part of checkImageFile, synchronous (a few small reads): 'ok', 'decode' (looks
- * wrong or cannot be told cheaply: decode to decide), or the reason the file is unusable.
+ * wrong or cannot be told cheaply: decode to decide), or the reason the file is unusable —
+ * including a header size over twice the pixel limit, or a JPEG too short for its size, so
+ * such files never reach a decoder.
  */
 export function quickCheckImageFile(path: string): 'ok' | 'decode' | { reason: string } {
   let head: Uint8Array;
   let tail: Uint8Array;
   let size: number;
   let fd: number | undefined;
+  let format: ImageFormat | undefined;
+  let refused: string | undefined;
   try {
     fd = openSync(path, 'r');
     size = fstatSync(fd).size;
-    head = new Uint8Array(Math.min(64, size));
+    head = new Uint8Array(Math.min(HEAD, size));
     readSync(fd, head, 0, head.length, 0);
     tail = new Uint8Array(Math.min(TAIL, size));
     readSync(fd, tail, 0, tail.length, size - tail.length);
+    format = sniffImageFormat(head);
+    // The pixel limit, from the header (a JPEG's frame may need a few more small reads).
+    if (format) refused = refuseFromHeader(headerSize(fileReader(fd, size, head), format), size, format, path, false);
   } catch (err) {
     return { reason: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
   if (size === 0) return { reason: 'empty file' };
-  const format = sniffImageFormat(head);
   if (!format) return { reason: `not an image file (unrecognised content; first bytes: ${describeHead(head)})` };
+  if (refused) return { reason: refused };
   switch (format) {
     case 'jpeg':
       return lastIndexOf(tail, [0xff, 0xd9]) < 0 ? 'decode' : 'ok';

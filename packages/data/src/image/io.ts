@@ -11,10 +11,26 @@ import { encodeBmp } from './bmp.js';
 import { decodeImage, type DecodeOptions } from './decode.js';
 import { ImageFormatError } from './errors.js';
 import { COLOR_MODES, Img, INTERPOLATIONS, type ImgChannels } from './img.js';
+import { DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, storeMaxImagePixels } from './limits.js';
 import { encodePnm } from './pnm.js';
 import { readBytes } from '../files.js';
 
 export type DataFormat = 'channels_last' | 'channels_first';
+
+export { DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels };
+
+/**
+ * The decompression-bomb limit of every image decode (Pillow's `Image.MAX_IMAGE_PIXELS = n`):
+ * an image of more than `n` pixels (width × height, read from the header) decodes with a
+ * DecompressionBombWarning; more than `2 * n` is a DataError before anything is decoded.
+ * Default DEFAULT_MAX_IMAGE_PIXELS (89,478,485, Pillow's); `null` turns the check off.
+ * Applies to loadImg, decodeImg, the directory iterators and their worker threads.
+ */
+export function setMaxImagePixels(n: number | null): void {
+  if (n !== null && n !== Infinity && !(typeof n === 'number' && Number.isSafeInteger(n) && n > 0))
+    throw new ConfigError(`setMaxImagePixels: expected a positive integer number of pixels, or null for no limit; got ${typeof n === 'number' ? n : `'${String(n)}' (a ${typeof n})`}`);
+  storeMaxImagePixels(n === Infinity ? null : n);
+}
 
 export interface LoadImgOptions extends DecodeOptions {}
 

@@ -5,10 +5,41 @@
  * interlacing, transparency keys on gray/RGB, damaged data) returns undefined and goes to
  * sharp, which is also the one to report errors. Pixels are those PIL gives. Worker-safe.
  */
-import { inflateSync } from 'node:zlib';
+import { constants, inflateSync } from 'node:zlib';
 import type { RawImage } from './bmp.js';
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** The largest Buffer zlib may return here (larger images go to sharp). */
+const MAX_INFLATE = 2 ** 31 - 1;
+
+/**
+ * The first `expected` bytes the zlib data inflates to (the filtered rows), or undefined
+ * when it is shorter or damaged. Inflating never goes much past `expected`: data that
+ * inflates to more (a bomb, or junk after the rows, which PIL ignores) is inflated again
+ * from growing prefixes with a sync flush, which need no stream end, until the rows are
+ * there — at most ~2× the image, never the gigabytes the rest would inflate to.
+ */
+function inflateRows(data: Uint8Array, expected: number): Uint8Array | undefined {
+  try {
+    const raw = inflateSync(data, { maxOutputLength: expected });
+    return raw.length < expected ? undefined : raw;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return undefined;
+  }
+  // Deflate expands at most 1032:1, so a prefix of n bytes gives at most ~1032·n bytes.
+  const cap = Math.min(MAX_INFLATE, 2 * expected + (1 << 20));
+  for (let n = Math.ceil(expected / 1032) + 64; ; n *= 2) {
+    const part = data.subarray(0, Math.min(n, data.length));
+    let out: Uint8Array;
+    try {
+      out = inflateSync(part, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: cap });
+    } catch {
+      return undefined;
+    }
+    if (out.length >= expected) return out.subarray(0, expected);
+    if (part.length === data.length) return undefined;
+  }
+}
 
 export function decodePngFast(bytes: Uint8Array, autoOrient = true): RawImage | undefined {
   if (bytes.length < 33) return undefined;
@@ -48,17 +79,14 @@ export function decodePngFast(bytes: Uint8Array, autoOrient = true): RawImage | 
   if (depth !== 8 && !(depth < 8 && (type === 0 || type === 3))) return undefined;
   if (type === 3 && !palette) return undefined;
 
-  let raw: Uint8Array;
-  try {
-    raw = inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
-  } catch {
-    return undefined;
-  }
   const c = CHANNELS[type];
   const bitsPerPixel = c * depth;
   const bpp = Math.max(1, bitsPerPixel >> 3);
   const stride = Math.ceil((width * bitsPerPixel) / 8);
-  if (raw.length < (stride + 1) * height) return undefined;
+  const expected = (stride + 1) * height;
+  if (expected > MAX_INFLATE) return undefined;
+  const raw = inflateRows(idat.length === 1 ? idat[0] : Buffer.concat(idat), expected);
+  if (!raw) return undefined;
 
   // Undo the row filters in place (each row: filter byte + stride bytes).
   const rows = new Uint8Array(stride * height);

@@ -4,6 +4,7 @@
  * maxval other than 255 are scaled to 0–255 (rounded). Worker-safe.
  */
 import { ImageFormatError } from './errors.js';
+import { checkImagePixels } from './limits.js';
 import type { RawImage } from './bmp.js';
 
 export function isPnm(bytes: Uint8Array): boolean {
@@ -38,10 +39,15 @@ export function decodePnm(bytes: Uint8Array, name = 'PNM data'): RawImage {
   const bitmap = kind === 1 || kind === 4;
   const maxval = bitmap ? 1 : token();
   if (width < 1 || height < 1) fail(`bad size ${width}×${height}`);
-  if (width * height > 0x3fff * 0x3fff) fail(`image too large (${width}×${height})`);
+  checkImagePixels(width, height, name);
+  if (width * height > 2 ** 30 - 1) fail(`image too large to decode here (${width}×${height})`);
   if (maxval < 1 || maxval > 65535) fail(`bad maxval ${maxval}`);
   const channels = kind === 3 || kind === 6 ? 3 : 1;
   const count = width * height * channels;
+  // Every value takes at least a byte in the text formats (P4 packs 8 per byte), so a file
+  // too short for its size is refused before the image is allocated.
+  const minBytes = kind === 4 ? Math.ceil(width / 8) * height : kind === 1 ? count : kind >= 5 ? count * (maxval > 255 ? 2 : 1) : 2 * count - 1;
+  if (bytes.length - p < minBytes) fail(`pixel data truncated: ${width}×${height} needs at least ${minBytes} bytes, found ${bytes.length - p}`);
   const out = new Uint8Array(count);
   const scale = (v: number) => (maxval === 255 ? v : Math.min(255, Math.round((v * 255) / maxval)));
 

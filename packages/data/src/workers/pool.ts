@@ -10,6 +10,7 @@
  * running workers and to every worker started later.
  */
 import { Worker } from 'node:worker_threads';
+import { shareImageLimits } from '../image/limits.js';
 
 export interface WorkerPoolOptions {
   /** The worker's script (see workerScriptUrl). */
@@ -105,7 +106,8 @@ export class WorkerPool<Req extends object, Res extends { id: number }> {
   }
 
   private start(): void {
-    const worker = new Worker(this.scriptUrl as URL, { workerData: this.options.workerData });
+    // The image pixel limit travels with every worker (shared memory: later changes apply).
+    const worker = new Worker(this.scriptUrl as URL, { workerData: shareImageLimits(this.options.workerData) });
     const slot: Slot<Res> = { worker, pending: new Map() };
     worker.on('message', (msg: Res) => {
       const p = slot.pending.get(msg.id);

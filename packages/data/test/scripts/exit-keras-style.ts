@@ -21,7 +21,7 @@ const history = await model.fit(train, { epochs: 2, verbose: 0 });
 
 const ds = await imageDatasetFromDirectory(dir, { imageSize: [8, 8], batchSize: 4, workers: 2, verbose: false });
 let seen = 0;
-for await (const [x] of ds) seen += x.shape[0];
+for await (const batch of ds) seen += (Array.isArray(batch) ? batch[0] : batch).shape[0];
 
 const augmented = new ImageDataGenerator({ horizontalFlip: true, rescale: 1 / 255 }).flowFromDirectory(dir, { targetSize: [8, 8], batchSize: 4, workers: 2, log: quiet });
 const [ax] = await (await augmented).getBatch(0);
