@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bmpRleBomb, idxGzBomb, jpegBomb, npzLyingSize, pngBomb } from './bombs.js';
+import { editModelFile } from './model-files.js';
 
 const GiB = 1 << 30;
 
@@ -95,7 +96,37 @@ const cases: Record<string, () => Promise<unknown>> = {
     const bytes = npzLyingSize('x.npy', 2_100_000_000, 1000);
     return [bytes.length, async () => Object.keys(readNpz(bytes, 'bomb.npz')).join(',')];
   },
+  /** A model file (Dense(10) on 7 inputs) whose config says units: 50,000,000 (a 1.4 GB kernel). */
+  'model-units-5e7': () => lyingModel(5e7),
+  /** The same with units: 1e12. */
+  'model-units-1e12': () => lyingModel(1e12),
 };
+
+/** A saved Sequential [Dense(10, inputDim 7)] whose header claims `units` for the Dense layer. */
+async function lyingModel(units: number): Promise<[number, () => Promise<unknown>]> {
+  const { Sequential, loadModel } = await import('@layerwise/core');
+  const { Dense } = await import('@layerwise/layers');
+  const dir = mkdtempSync(join(tmpdir(), 'bombs-'));
+  const path = join(dir, 'model.lw');
+  const m = new Sequential();
+  m.add(new Dense(10, { inputDim: 7, name: 'dense' }));
+  m.save(path);
+  const { readFileSync } = await import('node:fs');
+  const bytes = editModelFile(readFileSync(path), (h) => {
+    ((h.model as { config: { layers: { config: Record<string, unknown> }[] } }).config.layers[1].config).units = units;
+  });
+  writeFileSync(path, bytes);
+  return [
+    bytes.length,
+    async () => {
+      try {
+        return loadModel(path).countParams();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  ];
+}
 
 async function runCase(name: string): Promise<void> {
   const [size, load] = (await cases[name]()) as [number, () => Promise<unknown>];

@@ -3,6 +3,7 @@ import { formatShape, placeholder, withScope, type SymShape, type Value } from '
 import { div, maximum, scalar, sizeOf } from '../ops/index.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
 import { getRegularizer, serializeRegularizer, type L1L2, type RegularizerIdentifier } from '../regularizers/regularizers.js';
+import { checkNewWeight } from '../saving/guard.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { TraceContext } from './context.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -147,6 +148,8 @@ export abstract class Layer {
     shape: number[],
     opts: { initializer?: InitializerIdentifier; trainable?: boolean; regularizer?: RegularizerIdentifier; dtype?: DType } = {},
   ): Variable {
+    // Before anything is allocated: a sane shape, and while loading a file, one it holds.
+    checkNewWeight(this.name, name, shape);
     const init = getInitializer(opts.initializer ?? 'glorot_uniform');
     let value = init.call(shape);
     if (opts.dtype && opts.dtype !== 'float32') value = value.astype(opts.dtype);

@@ -1,29 +1,37 @@
-import { ConfigError, WeightsError } from '../errors.js';
+import { ConfigError, LayerwiseError, WeightsError } from '../errors.js';
 import { argsFromConfig, getLayerClass, type Layer } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import { getOptimizer } from '../optimizers/optimizers.js';
-import { readContainer, writeContainer } from './container.js';
+import { openContainer, readArrays, writeContainer, type OpenedContainer } from './container.js';
+import { isLocated, loadingFrom, markLocated, withWeightGuard } from './guard.js';
+import { fieldOf, validateHeader, type ModelHeader, type SavedLayer } from './validate.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-interface SavedLayer {
-  className: string;
-  config: Record<string, unknown>;
-}
-interface ModelHeader {
-  kind: 'model' | 'weights';
-  producer: string;
-  model?: SavedLayer;
-  training?: { optimizer: SavedLayer; loss: string; metrics: string[]; iterations: number };
-  weights: string[];
+/** `e` with the file and field in front, keeping its class (anything else becomes a ConfigError). */
+function locate(e: unknown, path: string, where: string): Error {
+  if (isLocated(e)) return e as Error;
+  const message = e instanceof Error ? e.message : String(e);
+  const Cls = e instanceof LayerwiseError ? (e.constructor as new (m: string) => LayerwiseError) : ConfigError;
+  const err = new Cls(`'${path}': ${where}: ${message}`);
+  if (e instanceof Error) err.cause = e;
+  return markLocated(err);
 }
 
 /**
- * Build a layer (or model) from its saved class name and config: a registry lookup, never code
- * from the file. A class without `fromConfig` is constructed from the config as its args object.
+ * Build a layer (or model) from its saved class name and config: a registry lookup, never
+ * code from the file (a class without `fromConfig` is constructed from the config as its args
+ * object). While loading a file, errors name the file and the layer's field.
  */
 export function layerFromConfig(saved: SavedLayer): Layer {
-  const cls = getLayerClass(saved.className);
-  return cls.fromConfig ? cls.fromConfig(saved.config) : new cls(argsFromConfig(saved.config));
+  try {
+    const cls = getLayerClass(saved.className);
+    return cls.fromConfig ? cls.fromConfig(saved.config) : new cls(argsFromConfig(saved.config));
+  } catch (e) {
+    const path = loadingFrom();
+    if (!path) throw e;
+    const name = typeof saved.config?.name === 'string' ? ` '${saved.config.name}'` : '';
+    throw locate(e, path, `${fieldOf.get(saved) ?? 'model'} (${saved.className}${name})`);
+  }
 }
 
 function weightArrays(model: Model): [string, Tensor][] {
@@ -51,23 +59,53 @@ export function saveModel(model: Model, path: string): void {
   writeContainer(path, header as unknown as Record<string, unknown>, arrays);
 }
 
+const WEIGHT = /^w\d+:/;
+
+/**
+ * Loads a model file. Everything is checked before the model is built (the file's structure,
+ * checksums and header: openContainer, validateHeader), and while it is built every weight
+ * must be one the file holds (withWeightGuard): a file that lies fails before allocating.
+ */
 export function loadModelFile(path: string, options: { compile?: boolean } = {}): Model {
-  const { header, arrays } = readContainer<ModelHeader>(path);
+  const file = openContainer(path);
+  const layers = new Map<string, string>();
+  const header = validateHeader(file.header, path, layers);
   if (header.kind !== 'model' || !header.model) throw new WeightsError(`'${path}' holds weights only; build the model in code and call model.loadWeights('${path}')`);
-  const model = layerFromConfig(header.model) as Model;
-  if (!('fit' in model)) throw new ConfigError(`'${path}' does not hold a model (top-level class ${header.model.className})`);
+  const saved = file.entries.filter((e) => WEIGHT.test(e.name)).map((e): [string, number[]] => [e.name.slice(e.name.indexOf(':') + 1), e.shape]);
+  const model = withWeightGuard(path, saved, layers, () => layerFromConfig(header.model as SavedLayer)) as Model;
+  if (!('fit' in model)) throw new ConfigError(`'${path}': model.className: '${header.model.className}' is a layer, not a model`);
+  const arrays = readArrays(file);
   const index = assignWeights(model, arrays, path);
-  if (header.training && options.compile !== false) {
-    model.compile({ optimizer: getOptimizer(header.training.optimizer), loss: header.training.loss, metrics: header.training.metrics });
-    model.optimizerState.iterations = header.training.iterations;
-    model.weights.forEach((w, i) => {
-      const slots: Tensor[] = [];
-      const key = (j: number) => `slot${index[i]}.${j}:${w.name}`;
-      for (let j = 0; arrays.has(key(j)); j++) slots.push(arrays.get(key(j))!);
-      if (slots.length) model.optimizerState.slots.set(w, slots);
-    });
-  }
+  if (header.training && options.compile !== false) restoreTraining(model, header, arrays, index, path);
   return model;
+}
+
+/** compile() as saved, the step counter and the optimizer slots (each slot the shape of its weight; `index`: each weight's saved array, from assignWeights). */
+function restoreTraining(model: Model, header: ModelHeader, arrays: Map<string, Tensor>, index: number[], path: string): void {
+  const training = header.training!;
+  let optimizer;
+  try {
+    optimizer = getOptimizer(training.optimizer);
+  } catch (e) {
+    throw locate(e, path, 'training.optimizer');
+  }
+  try {
+    model.compile({ optimizer, loss: training.loss, metrics: training.metrics });
+  } catch (e) {
+    throw locate(e, path, 'training (loss, metrics)');
+  }
+  model.optimizerState.iterations = training.iterations;
+  model.weights.forEach((w, i) => {
+    const slots: Tensor[] = [];
+    const key = (j: number) => `slot${index[i]}.${j}:${w.name}`;
+    for (let j = 0; arrays.has(key(j)); j++) {
+      const s = arrays.get(key(j))!;
+      if (s.shape.length !== w.shape.length || s.shape.some((d, k) => d !== w.shape[k]))
+        throw new WeightsError(`'${path}': optimizer slot '${key(j)}' has shape [${s.shape.join(', ')}], its weight '${w.name}' [${w.shape.join(', ')}]`);
+      slots.push(s);
+    }
+    if (slots.length) model.optimizerState.slots.set(w, slots);
+  });
 }
 
 export function saveWeightsFile(model: Model, path: string): void {
@@ -75,7 +113,9 @@ export function saveWeightsFile(model: Model, path: string): void {
 }
 
 export function loadWeightsFile(model: Model, path: string): void {
-  assignWeights(model, readContainer<ModelHeader>(path).arrays, path);
+  const file: OpenedContainer = openContainer(path);
+  validateHeader(file.header, path);
+  assignWeights(model, readArrays(file), path);
 }
 
 /**
@@ -92,7 +132,7 @@ function savedIndices(model: Model, savedNames: string[]): number[] {
 
 /** Weights and the arrays meant for them; every shape is checked before any weight changes. */
 function assignWeights(model: Model, arrays: Map<string, Tensor>, path: string): number[] {
-  const saved = [...arrays.entries()].filter(([k]) => k.startsWith('w'));
+  const saved = [...arrays.entries()].filter(([k]) => WEIGHT.test(k));
   const weights = model.weights;
   if (saved.length !== weights.length)
     throw new WeightsError(`'${path}' holds ${saved.length} weight arrays but model '${model.name}' has ${weights.length} (${weights.map((w) => w.name).join(', ')})`);
