@@ -24,5 +24,6 @@ export type { FitArgs, EvaluateArgs, PredictArgs } from './engine/loop.js';
 export { atomicWrite } from './saving/container.js';
 export { writeAtomically, removeStaleTemps, tempPathFor, isProcessAlive } from './saving/atomic.js';
 export { weightsFormatFor, type LoadWeightsOptions, type WeightsFormat } from './saving/weights.js';
+export { crc32 } from './saving/crc32.js';
 export * from './callbacks/callbacks.js';
 export { summarize, printSummary, kerasLayers, type SummaryOptions } from './engine/summary.js';

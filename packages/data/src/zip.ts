@@ -4,7 +4,7 @@
  * even when a streaming writer left zeros or 0xFFFFFFFF in the local headers.
  */
 import * as zlib from 'node:zlib';
-import { DataError } from '@layerwise/core';
+import { crc32, DataError } from '@layerwise/core';
 
 const EOCD = 0x06054b50;
 const ZIP64_EOCD = 0x06064b50;
@@ -109,31 +109,13 @@ export function readZip(bytes: Uint8Array, name: string): Map<string, Uint8Array
       }
     } else return fail(`entry '${entryName}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);
     if (data.length !== size) fail(`entry '${entryName}' has ${data.length} bytes, the directory says ${size}`);
-    // zlib.crc32 exists from Node 20.15 on; older Nodes skip the check.
-    const crc32 = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-    if (crc32 && crc32(data) >>> 0 !== crc) fail(`entry '${entryName}' fails its CRC-32 check (corrupt data)`);
+    if (crc32(data) !== crc) fail(`entry '${entryName}' fails its CRC-32 check (corrupt data)`);
     entries.set(entryName, data);
   }
   return entries;
 }
 
-let crcTable: Int32Array | undefined;
-/** CRC-32 (zlib.crc32 where Node has it, from 20.15 on; a table otherwise). */
-export function crc32(data: Uint8Array): number {
-  const native = (zlib as { crc32?: (d: Uint8Array) => number }).crc32;
-  if (native) return native(data) >>> 0;
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c;
-    }
-  }
-  let crc = -1;
-  for (let i = 0; i < data.length; i++) crc = crcTable[(crc ^ data[i]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
-}
+export { crc32 };
 
 /**
  * A zip archive of the entries, each stored or deflated, as np.savez / np.savez_compressed
