@@ -1,4 +1,4 @@
-import { ConfigError, LayerwiseError, WeightsError } from '../errors.js';
+import { ConfigError, DataError, type LayerwiseError, WeightsError } from '../errors.js';
 import { argsFromConfig, getLayerClass, type Layer } from '../engine/layer.js';
 import type { Model } from '../engine/model.js';
 import { getOptimizer } from '../optimizers/optimizers.js';
@@ -7,11 +7,15 @@ import { isLocated, loadingFrom, markLocated, withWeightGuard } from './guard.js
 import { fieldOf, validateHeader, type ModelHeader, type SavedLayer } from './validate.js';
 import type { Tensor } from '../tensor/tensor.js';
 
-/** `e` with the file and field in front, keeping its class (anything else becomes a ConfigError). */
+/**
+ * `e` with the file and field in front: a WeightsError or DataError keeps its class, anything
+ * else (a layer's ShapeError on the file's shapes, a TypeError on a value of the wrong type)
+ * is the file's config at fault: a ConfigError.
+ */
 function locate(e: unknown, path: string, where: string): Error {
   if (isLocated(e)) return e as Error;
   const message = e instanceof Error ? e.message : String(e);
-  const Cls = e instanceof LayerwiseError ? (e.constructor as new (m: string) => LayerwiseError) : ConfigError;
+  const Cls = e instanceof WeightsError || e instanceof DataError ? (e.constructor as new (m: string) => LayerwiseError) : ConfigError;
   const err = new Cls(`'${path}': ${where}: ${message}`);
   if (e instanceof Error) err.cause = e;
   return markLocated(err);

@@ -67,11 +67,18 @@ export function checkImagePixels(width: number, height: number, name: string): v
   if (pixels > max) warnLargeImage(pixels, name);
 }
 
-/** Pillow's DecompressionBombWarning, for an image over the limit but not over twice it. */
+/** Messages already shown: like Python's default warning filter, each is shown once. */
+const warned = new Set<string>();
+
+/** Pillow's DecompressionBombWarning, for an image over the limit but not over twice it (once per file and size). */
 export function warnLargeImage(pixels: number, name: string): void {
   const max = getMaxImagePixels();
   if (max === null || pixels <= max) return;
-  process.emitWarning(`${name}: image size (${pixels} pixels) exceeds limit of ${max} pixels, could be decompression bomb DOS attack.`, {
+  const message = `${name}: image size (${pixels} pixels) exceeds limit of ${max} pixels, could be decompression bomb DOS attack.`;
+  if (warned.has(message)) return;
+  if (warned.size >= 10_000) warned.clear();
+  warned.add(message);
+  process.emitWarning(message, {
     type: 'DecompressionBombWarning',
     code: 'LAYERWISE_LARGE_IMAGE',
   });
