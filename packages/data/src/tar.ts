@@ -56,11 +56,16 @@ function checksumOk(header: Uint8Array): boolean {
   return sum === stored;
 }
 
+export interface ReadTarOptions {
+  /** The largest member kept: a wanted member whose header says more is a DataError before it is read (default: no limit). */
+  maxMemberBytes?: number;
+}
+
 /**
  * Reads a tar stream and returns the bytes of the members `want` accepts (by name, after
  * long-name records are applied). `name` is named in errors.
  */
-export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (entry: TarEntry) => boolean, name: string): Promise<Map<string, Uint8Array>> {
+export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (entry: TarEntry) => boolean, name: string, options: ReadTarOptions = {}): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   let buffered: Uint8Array[] = [];
   let bufferedBytes = 0;
@@ -154,6 +159,8 @@ export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (e
       const meta = type === 'L' || type === 'x';
       if (meta && size > MAX_META) throw new DataError(`${name}: damaged tar archive: a ${type === 'L' ? 'long-name' : 'pax'} record of ${size} bytes (at most ${MAX_META})`);
       const keep = meta || ((type === '0' || type === '\0' || type === '7') && want(entry));
+      if (keep && !meta && options.maxMemberBytes !== undefined && size > options.maxMemberBytes)
+        throw new DataError(`${name}: member '${entryName}' is ${size} bytes, more than the ${options.maxMemberBytes} expected of it`);
       current = { entry, keep, chunks: [], remaining: size, padding: (BLOCK - (size % BLOCK)) % BLOCK };
     }
   };
@@ -175,7 +182,7 @@ export async function readTarMembers(stream: AsyncIterable<Uint8Array>, want: (e
 }
 
 /** The members of a .tar.gz (or plain .tar) file that `want` accepts. */
-export async function readTarFile(path: string, want: (entry: TarEntry) => boolean): Promise<Map<string, Uint8Array>> {
+export async function readTarFile(path: string, want: (entry: TarEntry) => boolean, options: ReadTarOptions = {}): Promise<Map<string, Uint8Array>> {
   let stream: Readable;
   try {
     const fd = createReadStream(path);
@@ -214,7 +221,7 @@ export async function readTarFile(path: string, want: (entry: TarEntry) => boole
   const gz = first !== null && first[0] === 0x1f && first[1] === 0x8b;
   const input: AsyncIterable<Uint8Array> = gz ? source.pipe(createGunzip()) : source;
   try {
-    return await readTarMembers(input, want, path);
+    return await readTarMembers(input, want, path, options);
   } catch (err) {
     if (err instanceof DataError) throw err;
     throw new DataError(`${path}: cannot read the archive (${(err as Error).message}; a truncated or corrupt download?)`);

@@ -184,6 +184,20 @@ describe('every inflate stops at the size the container promises', () => {
     const path = join(tempDir(), 'lying.tar');
     writeFileSync(path, tar);
     await expect(readTarFile(path, () => true)).rejects.toThrow(/lying\.tar: tar archive truncated inside member 'data_batch_1\.bin' \(\d+ of 8589934592 bytes missing\)/);
+    // With a cap (CIFAR-10 passes 64 MiB per batch), before reading it.
+    await expect(readTarFile(path, () => true, { maxMemberBytes: 1 << 26 })).rejects.toThrow(/lying\.tar: member 'data_batch_1\.bin' is 8589934592 bytes, more than the 67108864 expected of it/);
+  });
+
+  it('a CIFAR-10 archive whose batch inflates to gigabytes (a .tar.gz bomb) is refused from the member header', async () => {
+    // A tar header for a 4 GiB member, then zeros: the gzip stream is ~4 MB.
+    const header = makeTar([{ name: 'cifar-10-batches-bin/data_batch_1.bin', data: new Uint8Array(0) }]).subarray(0, 512);
+    header.set(new TextEncoder().encode(`${(2 ** 32).toString(8).padStart(11, '0')}\0`), 124);
+    header.set(new TextEncoder().encode('        '), 148);
+    header.set(new TextEncoder().encode(`${header.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `), 148);
+    const path = join(tempDir(), 'cifar-10-binary.tar.gz');
+    writeFileSync(path, gzipZeros(64 << 20, header));
+    const { cifar10 } = await import('@layerwise/data');
+    await expect(cifar10.loadData({ path, searchDirs: [], download: false, verbose: false })).rejects.toThrow(/cifar-10-binary\.tar\.gz: member 'cifar-10-batches-bin\/data_batch_1\.bin' is 4294967296 bytes, more than the 67108864 expected of it/);
   });
 });
 
@@ -203,6 +217,8 @@ describe('under a heap ceiling, in a fresh process', () => {
       'bmp-rle-16383': expect.stringMatching(/^DataError: bomb\.bmp: image size \(16383×16383 = 268402689 pixels\) exceeds the limit/),
       'idx-gz-1g': expect.stringMatching(/^DataError: bomb-idx3-ubyte\.gz: IDX file has trailing bytes: .*stopped after 7856 bytes/),
       'npz-lying-2g': expect.stringMatching(/^DataError: bomb\.npz: not a readable zip archive: entry 'x\.npy' inflates to more than the 1000 bytes/),
+      'model-units-5e7': expect.stringMatching(/^WeightsError: .*model\.config\.layers\[1\] \(Dense 'dense'\): its config would create weight 'dense\/kernel' of shape \[7, 50000000\]/),
+      'model-units-1e12': expect.stringMatching(/^WeightsError: .*of shape \[7, 1000000000000\], but the file holds it with shape \[7, 10\]$/),
     });
     // Before the fixes each case peaked at 0.9–4.1 GB; now the whole run stays near the process's own size.
     expect(Math.max(...rows.map((r) => r.peakRssMB))).toBeLessThan(400);

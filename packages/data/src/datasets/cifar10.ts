@@ -32,6 +32,8 @@ export const CIFAR10_CLASS_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'de
 const BIN_FILES = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin', 'test_batch.bin'];
 const PY_FILES = ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'];
 const RECORD = 1 + 32 * 32 * 3;
+/** The most bytes one batch file may have inside an archive (the real ones: 30,730,000 binary, ~31.0 MB pickled). */
+const MAX_BATCH_BYTES = 64 << 20;
 
 const isFile = (p: string) => {
   try {
@@ -136,7 +138,8 @@ async function readCifar(files: DataFiles): Promise<DatasetSplits> {
   } else {
     const archive = files.files[0];
     const wanted = files.kind === 'bin-tar' ? BIN_FILES : PY_FILES;
-    const members = await readTarFile(archive, (e) => wanted.includes(basename(e.name)));
+    // A batch is 30.7 MB (binary) or ~31 MB (pickle): a member claiming far more is not one.
+    const members = await readTarFile(archive, (e) => wanted.includes(basename(e.name)), { maxMemberBytes: MAX_BATCH_BYTES });
     const byBase = new Map([...members].map(([k, v]) => [basename(k), { name: `${archive} (${k})`, bytes: v }]));
     const missing = wanted.filter((w) => !byBase.has(w));
     if (missing.length) throw new DataError(`${archive}: the archive has no ${missing.join(', ')} (not the CIFAR-10 ${files.kind === 'bin-tar' ? 'binary' : 'Python'} version?)`);
