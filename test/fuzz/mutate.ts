@@ -86,7 +86,7 @@ const MUTATORS: [string, (r: Random, b: Uint8Array) => Uint8Array][] = [
 
 /** One to three mutations of `bytes`; returns the result and what was done. */
 export function mutate(r: Random, bytes: Uint8Array): { bytes: Uint8Array; how: string } {
-  let out = new Uint8Array(bytes); // a plain copy: a Buffer's slice() is a view, and its fill() does not clamp
+  let out: Uint8Array = new Uint8Array(bytes); // a plain copy: a Buffer's slice() is a view, and its fill() does not clamp
   const how: string[] = [];
   for (let k = 1 + int(r, 3); k > 0 && out.length > 0; k--) {
     const [name, fn] = pick(r, MUTATORS);
@@ -123,7 +123,7 @@ export function mutateJson(r: Random, value: unknown): { value: unknown; how: st
     return { value: copy, how: `delete ${shown}` };
   }
   const old = parent[key];
-  const replacement = typeof old === 'number' && r() < 0.5 ? pick(r, [old * 1e6, -old, old + 0.5, 2 ** 31, NaN === old ? 0 : old * -1e3]) : pick(r, HOSTILE_VALUES);
+  const replacement = typeof old === 'number' && r() < 0.5 ? pick(r, [old * 1e6, -old, old + 0.5, 2 ** 31, old * -1e3]) : pick(r, HOSTILE_VALUES);
   parent[key] = replacement;
   return { value: copy, how: `${shown} = ${JSON.stringify(replacement)}` };
 }
