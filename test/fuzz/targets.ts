@@ -244,4 +244,35 @@ const model: FuzzTarget = {
   named: (e) => e instanceof ConfigError || e instanceof WeightsError || e instanceof DataError,
 };
 
-export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model];
+/** The model the Keras HDF5 weight files are loaded into (built once; loading overwrites its weights). */
+let kerasTwin: Sequential | undefined;
+function kerasModel(): Sequential {
+  if (kerasTwin) return kerasTwin;
+  const m = new Sequential({ name: 'keras' });
+  m.add(new Dense(4, { inputDim: 3, name: 'dense' }));
+  m.add(new BatchNormalization({ name: 'bn' }));
+  m.add(new Dense(2, { name: 'out' }));
+  return (kerasTwin = m);
+}
+
+/** Keras' HDF5 weight files (Keras 3 `.weights.h5` and Keras 2 `.h5`, written by saveWeights) loaded with loadWeights. */
+const kerasH5: FuzzTarget = {
+  name: 'keras-h5',
+  ext: '.weights.h5',
+  async corpus(dir) {
+    const out: Input[] = [];
+    for (const file of ['model.weights.h5', 'model.h5']) {
+      await kerasModel().saveWeights(join(dir, file));
+      out.push({ name: file, bytes: new Uint8Array(readFileSync(join(dir, file))) });
+    }
+    return out;
+  },
+  async load(path) {
+    const m = kerasModel();
+    await m.loadWeights(path);
+    for (const w of m.weights) checkTensor(w.value, `${path} ${w.name}`);
+  },
+  named: (e) => e instanceof WeightsError || e instanceof DataError || e instanceof ConfigError,
+};
+
+export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model, kerasH5];
