@@ -6,8 +6,8 @@
  * For every loader, `runs` seeded variants of its corpus (mutated or lying files) are
  * written to disk and loaded through the user-facing API. Only two outcomes pass: data
  * that is well-formed, or a named error (DataError / ConfigError; WeightsError for model
- * files and Keras HDF5 weights) whose message names the file. Anything else — another error class, a message
- * without the file, malformed data, an input slower than --max-ms, resident memory above
+ * files and Keras HDF5 weights) whose message names the file. Anything else — another error
+ * class, a message without the file, malformed data, an input slower than --max-ms, resident memory above
  * --max-rss MB after an input — is a failure. Prints one JSON report; exit code 0.
  * The image pixel limit is lowered to 4 Mpx here so a mutated header cannot legitimately
  * ask for hundreds of MB (the default limit is tested by hostile-bombs.test.ts).
