@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConfigError, DataError, Input, Model, Sequential, Tensor, WeightsError, loadModel } from '@layerwise/core';
 import { BatchNormalization, Conv2D, Dense, Dropout, Flatten } from '@layerwise/layers';
-import { cifar10, encodeIdx, encodeNpy, encodeNpz, readIdx, readNpyFile, readNpzFile, readZip, writeZip } from '@layerwise/data';
+import { cifar10, encodeIdx, encodeNpy, encodeNpz, readIdx, readNpyFile, readNpzFile } from '@layerwise/data';
+import { readZip, writeZip } from '../../packages/data/src/zip.js'; // internal
 import { makeTar, npy, py2CifarPickle } from '../../packages/data/test/helpers.js';
 import { mutate, mutateJson, type Random } from './mutate.js';
 import { editModelFile, splitModelFile } from './model-files.js';

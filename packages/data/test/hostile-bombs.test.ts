@@ -5,9 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, DataError, Tensor } from '@layerwise/core';
 import {
-  DEFAULT_MAX_IMAGE_PIXELS, decodeImg, encodeIdx, flowFromDirectory, getMaxImagePixels, loadImg, parseIdx, readNpz, readTarFile, saveImg, setMaxImagePixels,
+  DEFAULT_MAX_IMAGE_PIXELS, decodeImg, encodeIdx, flowFromDirectory, getMaxImagePixels, loadImg, parseIdx, readNpz, saveImg, setMaxImagePixels,
 } from '@layerwise/data';
 import { headerSize, memoryReader } from '../src/image/size.js';
+import { readTarFile } from '../src/tar.js'; // internal
 import { sniffImageFormat } from '../src/image/decode.js';
 import { bmpRleBomb, gzipZeros, idxGzBomb, jpegBomb, npzLyingSize, pngBomb } from '../../../test/fuzz/bombs.js';
 import { runScript } from '../../../test/helpers/run-script.js';

@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataError } from '@layerwise/core';
-import { cifar10, PickleDict, readPickle, type PickledArray } from '@layerwise/data';
+import { cifar10 } from '@layerwise/data';
+import { PickleDict, readPickle, type PickledArray } from '../src/pickle.js'; // internal
 import { cleanupTemps, FIXTURES, py2CifarPickle, tempDir } from './helpers.js';
 
 /**
