@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { regularizers } from '@layerwise/core';
 import {
   Activation, AveragePooling2D, BatchNormalization, Conv2D, Conv2DTranspose, Cropping2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D,
-  GlobalMaxPooling2D, LayerNormalization, MaxPooling2D, Permute, RepeatVector, Rescaling, Reshape, SeparableConv2D, UpSampling2D, ZeroPadding2D,
+  GlobalMaxPooling2D, LayerNormalization, MaxPooling2D, Permute, ReLU, RepeatVector, Rescaling, Reshape, SeparableConv2D, UpSampling2D, ZeroPadding2D,
 } from '@layerwise/layers';
 import { runLayerTest, type LayerTestSpec } from '../helpers/layer-test.js';
 
@@ -26,6 +26,9 @@ const CASES: (LayerTestSpec & { title: string })[] = [
     expectedOutputShape: [null, 5],
     expectedWeights: [],
   })),
+  { title: 'ReLU', make: () => new ReLU(), inputShape: [5], expectedOutputShape: [null, 5], expectedWeights: [] },
+  { title: 'ReLU(6.0) (MobileNetV2)', make: () => new ReLU({ maxValue: 6 }), inputShape: [2, 3, 4], expectedOutputShape: [null, 2, 3, 4], expectedWeights: [] },
+  { title: 'ReLU maxValue 0.5, negativeSlope 0.2, threshold 0.1', make: () => new ReLU({ maxValue: 0.5, negativeSlope: 0.2, threshold: 0.1 }), inputShape: [6], expectedOutputShape: [null, 6], expectedWeights: [] },
   { title: 'Dropout', make: () => new Dropout(0.3), inputShape: [5], expectedOutputShape: [null, 5], expectedWeights: [] },
   { title: 'Flatten', make: () => new Flatten(), inputShape: [2, 3, 4], expectedOutputShape: [null, 24], expectedWeights: [] },
   {

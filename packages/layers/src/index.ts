@@ -2,6 +2,7 @@
 export * from './activations.js';
 export * from './core/dense.js';
 export * from './core/activation.js';
+export * from './core/relu.js';
 export * from './regularization/dropout.js';
 export * from './reshaping/flatten.js';
 export * from './reshaping/reshape.js';
