@@ -40,7 +40,7 @@ export class ReLU extends Layer {
     // The part below the threshold, for the negative slope (computed from the input).
     const negativePart = slope !== 0 ? ops.relu(threshold !== 0 ? ops.add(ops.neg(x), ops.scalar(threshold)) : ops.neg(x)) : null;
     let clipMax = maxValue !== null;
-    if (threshold !== 0) x = ops.mul(x, ops.cast(ops.greater(x, ops.scalar(threshold)), 'float32'));
+    if (threshold !== 0) x = ops.where(ops.greater(x, ops.scalar(threshold)), x, ops.scalar(0));
     else if (maxValue === 6) {
       x = ops.clip(x, 0, 6);
       clipMax = false;
