@@ -49,3 +49,37 @@ function toRows(preds: Tensor | ArrayLike<number>[]): ArrayLike<number>[] {
 
 const shapeError = (shape: string) =>
   new ShapeError(`\`decode_predictions\` expects a batch of predictions (i.e. a 2D array of shape (samples, 1000)). Received array with shape: ${shape}`);
+
+/** Python's repr of a str (single quotes unless the text has one and no double quote). */
+function pyStr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`) + quote;
+}
+
+/** The shortest decimal that reads back as the same float32, written as NumPy writes a float32 (str(np.float32(x))). */
+export function float32Repr(x: number): string {
+  const f = Math.fround(x);
+  if (!Number.isFinite(f)) return Number.isNaN(f) ? 'nan' : f > 0 ? 'inf' : '-inf';
+  if (f === 0) return Object.is(f, -0) ? '-0.0' : '0.0';
+  let digits = 1;
+  while (digits < 9 && Math.fround(Number(f.toPrecision(digits))) !== f) digits++;
+  const [mantissa, e] = f.toExponential(digits - 1).split('e');
+  const exp = Number(e);
+  const sign = mantissa.startsWith('-') ? '-' : '';
+  const ds = mantissa.replace(/[-.]/g, '');
+  // NumPy: positional for 1e-4 <= |x| < 1e6 (float32's cut-off; Python's floats switch at 1e16), else d.ddde±XX.
+  if (Math.abs(f) < 1e-4 || Math.abs(f) >= 1e6) return `${sign}${ds[0]}${ds.length > 1 ? `.${ds.slice(1)}` : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${ds}`;
+  const whole = ds.slice(0, exp + 1).padEnd(exp + 1, '0');
+  const frac = ds.slice(exp + 1);
+  return `${sign}${whole}.${frac || '0'}`;
+}
+
+/**
+ * One sample's decoded predictions as Python prints Keras' list of tuples (the scores as NumPy
+ * prints float32 values; the tutorial's older NumPy printed more digits):
+ * [('n07753592', 'banana', 0.85371387), ('n07720875', 'bell_pepper', 0.025211591)].
+ */
+export function formatPredictions(predictions: Prediction[]): string {
+  return `[${predictions.map(([wnid, name, score]) => `(${pyStr(wnid)}, ${pyStr(name)}, ${float32Repr(score)})`).join(', ')}]`;
+}

@@ -20,7 +20,7 @@ export { VGG16, VGG19, ResNet50, InceptionV3, Xception, MobileNetV2 };
 export type { MobileNetV2Options } from './models/mobilenet-v2.js';
 export type { ApplicationOptions } from './common.js';
 export { preprocessInput, type PreprocessMode, type PreprocessOptions } from './preprocess.js';
-export { decodePredictions, imagenetClassIndex, IMAGENET_CLASS_INDEX_MD5, IMAGENET_CLASS_INDEX_URL, type Prediction } from './decode.js';
+export { decodePredictions, formatPredictions, float32Repr, imagenetClassIndex, IMAGENET_CLASS_INDEX_MD5, IMAGENET_CLASS_INDEX_URL, type Prediction } from './decode.js';
 export { obtainInputShape, correctPad, validateActivation, type ImageDataFormat, type InputShape, type ObtainInputShapeArgs } from './imagenet-utils.js';
 export { WEIGHTS_FILES, KERAS_APPLICATIONS_URL, mobilenetV2WeightsFile, type WeightsFile, type WeightsFiles } from './weights.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError, Tensor } from '@layerwise/core';
 import {
-  IMAGENET_CLASS_INDEX_MD5, IMAGENET_CLASS_INDEX_URL, decodePredictions, imagenetClassIndex, imagenetUtils, inceptionV3, mobilenetV2, preprocessInput, resnet50, vgg16, vgg19, xception,
+  IMAGENET_CLASS_INDEX_MD5, IMAGENET_CLASS_INDEX_URL, decodePredictions, float32Repr, formatPredictions, imagenetClassIndex, imagenetUtils, inceptionV3, mobilenetV2, preprocessInput, resnet50, vgg16, vgg19, xception,
 } from '@layerwise/applications';
 import { syntheticBatch } from './helpers/formula.js';
 import { readFixture } from './helpers/fixtures.js';
@@ -90,5 +90,23 @@ describe('decodePredictions', () => {
     );
     expect(() => decodePredictions(Tensor.zeros([1000]))).toThrow(/Received array with shape: \(1000,\)/);
     expect(() => decodePredictions([new Array(1000).fill(0)], { top: 0 })).toThrow(ConfigError);
+  });
+});
+
+describe('formatPredictions', () => {
+  it("prints a sample's predictions as Python prints Keras' tuples", () => {
+    expect(
+      formatPredictions([
+        ['n07753592', 'banana', Math.fround(0.85371387)],
+        ['n07747607', 'orange', Math.fround(7.2348112e-6)],
+        ['n12057211', "yellow_lady's_slipper", Math.fround(5.0941395e-7)],
+      ]),
+    ).toBe(`[('n07753592', 'banana', 0.85371387), ('n07747607', 'orange', 7.234811e-06), ('n12057211', "yellow_lady's_slipper", 5.0941395e-07)]`);
+    // str(np.float32(x)) in NumPy 2.
+    const cases: [number, string][] = [
+      [0.5, '0.5'], [1, '1.0'], [0.0001, '1e-04'], [0.00011, '0.00011'], [1e-5, '1e-05'], [123.5, '123.5'], [999999, '999999.0'], [1234567, '1.234567e+06'],
+      [1e20, '1e+20'], [-2.5e-7, '-2.5e-07'], [16777216, '1.6777216e+07'], [0.1, '0.1'], [0.025211591, '0.025211591'],
+    ];
+    expect(cases.map(([x]) => float32Repr(x))).toEqual(cases.map(([, s]) => s));
   });
 });
