@@ -1,4 +1,4 @@
-// Every zoo model exports to ONNX (model.export) and the file computes what predict computes:
+// The zoo's deep models export to ONNX (model.export) and the file computes what predict computes:
 // the file `npm run bench` runs on raw onnxruntime-node. (VGG is plain convolutions and Dense layers,
 // which the layer catalogue's export checks cover; its file is large.)
 import { mkdtempSync } from 'node:fs';
