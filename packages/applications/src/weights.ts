@@ -3,6 +3,7 @@
 // (~/.keras/models, or $KERAS_HOME/models), so files Keras already downloaded are reused.
 import { ConfigError, type Model } from '@layerwise/core';
 import { existsSync } from 'node:fs';
+import { getFile } from '@layerwise/data';
 
 export const KERAS_APPLICATIONS_URL = 'https://storage.googleapis.com/tensorflow/keras-applications/';
 
@@ -55,28 +56,11 @@ export function checkWeightsArgument(weights: string | null, message: (w: string
   if (typeof weights !== 'string' || !existsSync(weights)) throw new ConfigError(message(String(weights)));
 }
 
-/** keras.utils.get_file as @layerwise/data provides it. */
-export type GetFile = (fname: string, origin: string, options: { fileHash?: string; cacheSubdir?: string }) => Promise<string>;
-
-/**
- * The one place the zoo reaches for @layerwise/data's getFile (download with Keras' cache,
- * hash check and resume). Looked up at call time so the zoo builds and runs with weights
- * null or a path even where that function is missing.
- */
-async function resolveGetFile(): Promise<GetFile> {
-  const data = (await import('@layerwise/data')) as unknown as { getFile?: GetFile };
-  if (typeof data.getFile !== 'function')
-    throw new ConfigError("weights: 'imagenet' needs getFile from @layerwise/data, which this version lacks; pass the path of a weights file instead");
-  return data.getFile;
-}
-
 /** Load weights as Keras does at the end of each application: the ImageNet file, or the user's path. */
 export async function loadApplicationWeights(model: Model, weights: string | null, imagenetFile: WeightsFile): Promise<void> {
   if (weights === null) return;
   let path = weights;
-  if (weights === 'imagenet') {
-    const getFile = await resolveGetFile();
+  if (weights === 'imagenet')
     path = await getFile(imagenetFile.fname, imagenetFile.origin, { ...(imagenetFile.fileHash ? { fileHash: imagenetFile.fileHash } : {}), cacheSubdir: 'models' });
-  }
   await model.loadWeights(path);
 }

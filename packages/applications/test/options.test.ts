@@ -164,17 +164,18 @@ describe("weights: 'imagenet' asks for Keras' file (fixtures/zoo/weights-files.j
 });
 
 describe('weights loaded from a file', () => {
-  async function reference(): Promise<{ model: Model; file: string }> {
+  /** A model with formula weights, saved as `name` (.weights.h5: Keras 3's layout; .h5: Keras 2's, as Keras publishes ImageNet weights). */
+  async function reference(name: string): Promise<{ model: Model; file: string }> {
     const model = await MobileNetV2({ weights: null, includeTop: false, inputShape: [32, 32, 3], pooling: 'avg', alpha: 0.35 });
     formulaWeights(model);
-    const file = join(tmp, 'mobilenet.weights');
-    model.saveWeights(file);
+    const file = join(tmp, name);
+    await model.saveWeights(file);
     return { model, file };
   }
   const x = syntheticBatch([0, 1], 32, 32);
 
   it('weights: a path loads that file', async () => {
-    const { model, file } = await reference();
+    const { model, file } = await reference('mobilenet.weights.h5');
     clearSession();
     const loaded = await MobileNetV2({ weights: file, includeTop: false, inputShape: [32, 32, 3], pooling: 'avg', alpha: 0.35 });
     for (const m of [model, loaded]) m.setBackend(new OnnxBackend());
@@ -182,7 +183,7 @@ describe('weights loaded from a file', () => {
   });
 
   it("weights: 'imagenet' loads the file getFile returns", async () => {
-    const { model, file } = await reference();
+    const { model, file } = await reference('mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224_no_top.h5');
     clearSession();
     served = file;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
