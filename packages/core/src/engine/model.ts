@@ -3,8 +3,8 @@ import type { SymShape, Value } from '../ir/graph.js';
 import { formatShape } from '../ir/graph.js';
 import type { Backend, Executable } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { getLoss, type Loss } from '../losses/losses.js';
-import { getMetric, type Metric } from '../metrics/metrics.js';
+import type { Loss } from '../losses/losses.js';
+import type { Metric } from '../metrics/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
@@ -13,15 +13,29 @@ import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type Layer
 import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
-import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
-import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
-import { isBatchSource, type BatchSource } from './batches.js';
+import { isBatchSource, type BatchSource } from '../batches/source.js';
+import type { DataDtypes } from '../batches/streams.js';
+import { describeValue } from '../batches/checks.js';
+import { Objectives, type LossArg, type LossWeightsArg, type MetricsArg } from '../training/objectives.js';
+import { buildTrainStep, type TrainStep } from '../training/train-step.js';
+import { runFit, type FitArgs } from '../training/fit.js';
+import { buildExportGraph, buildInferenceStep, type InferenceStep } from '../inference/inference-step.js';
+import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
+import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 
 export interface CompileArgs {
   optimizer?: string | Optimizer;
-  loss: string | Loss;
-  metrics?: (string | Metric)[];
+  /** One loss for every output, or per output: a list, or a dict keyed by output (layer) name. */
+  loss: LossArg;
+  /** Several outputs: the weight of each output's loss in the total (a list, or a dict by output name); default 1 each. */
+  lossWeights?: LossWeightsArg;
+  /**
+   * Metrics. One output: a list. Several outputs (as Keras 3): a dict keyed by output name, or a
+   * list with one entry (a metric or a list of them) per output; a flat list of another length
+   * applies to every output. Logged as `accuracy` (one output) or `<output>_accuracy`.
+   */
+  metrics?: MetricsArg;
   /**
    * Training steps per backend call (Keras' steps_per_execution): the train graph chains this
    * many steps, so per-call overhead is paid once for all of them. Losses, metrics and batch
@@ -60,8 +74,8 @@ export class Model extends Layer {
   history: History | null = null;
 
   optimizer: Optimizer | null = null;
-  loss: Loss | null = null;
-  compiledMetrics: Metric[] = [];
+  /** What compile() resolved for each output: loss, loss weight, metrics, and the names they are logged under. */
+  objectives: Objectives | null = null;
   stepsPerExecution: number | 'auto' = 'auto';
   optimizerState: OptimizerState = { iterations: 0, slots: new Map() };
 
@@ -173,13 +187,14 @@ export class Model extends Layer {
   // ---------------- training API ----------------
 
   compile(args: CompileArgs): void {
-    this.optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
-    this.loss = getLoss(args.loss);
+    const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
     this.ensureBuiltForCompile();
-    const lastDim = this.outputs[0].shape[this.outputs[0].shape.length - 1];
-    this.compiledMetrics = (args.metrics ?? []).map((m) => getMetric(m, this.loss!, lastDim));
+    const outputs = this.outputs.map((o) => ({ name: o.node.layer.name, shape: o.shape }));
+    const objectives = Objectives.resolve(outputs, args.loss, args.lossWeights, args.metrics);
     const spe = args.stepsPerExecution ?? 'auto';
-    if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto', got ${spe}`);
+    if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto'; got ${describeValue(spe)}`);
+    this.optimizer = optimizer;
+    this.objectives = objectives;
     this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
     this.dropExecutables();
@@ -206,10 +221,10 @@ export class Model extends Layer {
     let entry = this.executables.get(key);
     if (!entry) {
       entry = (async () => {
-        const layout: TrainStepLayout | InferenceLayout =
+        const layout: TrainStep | InferenceStep =
           kind === 'train'
-            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!, dtypes!, steps)
-            : buildInference(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined, this.compiledMetrics);
+            ? buildTrainStep(this, this.requireCompiled('fit'), this.optimizer!, dtypes!, steps)
+            : buildInferenceStep(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined);
         const exe = await backend.compile(layout.graph, { name: kind });
         return { exe, layout };
       })();
@@ -220,9 +235,18 @@ export class Model extends Layer {
     return { exe, layout: layout as L, backend };
   }
 
-  private requireCompiled(what: string): Loss {
-    if (!this.loss || !this.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
-    return this.loss;
+  private requireCompiled(what: string): Objectives {
+    if (!this.objectives || !this.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
+    return this.objectives;
+  }
+
+  /** The loss of a one-output model (of the first output when there are several: see `objectives`). */
+  get loss(): Loss | null {
+    return this.objectives?.outputs[0].loss ?? null;
+  }
+  /** The metrics of a one-output model (of the first output when there are several: see `objectives`). */
+  get compiledMetrics(): Metric[] {
+    return this.objectives?.outputs[0].metrics ?? [];
   }
 
   /** Check x against the model's input shape before any work is done (Keras' input_spec check). */
@@ -239,20 +263,32 @@ export class Model extends Layer {
     });
   }
 
-  /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)`. */
+  /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)` (or Keras' `fit(generator, null, args)`). */
   fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: FitArgs): Promise<History>;
   fit(generator: BatchSource, args?: FitArgs): Promise<History>;
-  fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs, args: FitArgs = {}): Promise<History> {
-    return isBatchSource(x) ? runFit(this, x, undefined, (yOrArgs as FitArgs) ?? {}) : runFit(this, x, yOrArgs as Tensor | Tensor[], args);
+  fit(generator: BatchSource, y: null | undefined, args?: FitArgs): Promise<History>;
+  fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs | null, args: FitArgs = {}): Promise<History> {
+    const [y, options] = splitArgs(x, yOrArgs, args);
+    return runFit(this, x, y, options);
   }
-  /** `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or [loss, ...metrics] when compiled with metrics. */
+  /**
+   * `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or a list in Keras' order when
+   * there are metrics or several outputs: `loss`, each output's loss, then the metrics (see `metricsNames`).
+   */
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<number | number[]>;
   evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return isBatchSource(x) ? runEvaluate(this, x, undefined, (yOrArgs as EvaluateArgs) ?? {}) : runEvaluate(this, x, yOrArgs as Tensor | Tensor[], args);
+  evaluate(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<number | number[]>;
+  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null, args: EvaluateArgs = {}): Promise<number | number[]> {
+    const [y, options] = splitArgs(x, yOrArgs, args);
+    return runEvaluate(this, x, y, options);
   }
-  predict(x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<Tensor> {
-    return runPredict(this, x, args);
+  /**
+   * The model's outputs for x (arrays or a generator): a Tensor for a one-output model, a list of
+   * Tensors (one per output, in order) for several, as Keras returns; say which you expect with
+   * the type argument: `const [a, b] = await model.predict<Tensor[]>([xa, xb])`.
+   */
+  predict<T extends Tensor | Tensor[] = Tensor>(x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<T> {
+    return runPredict(this, x, args) as Promise<T>;
   }
   /** Keras 2 spellings the tutorial uses (fit_generator, evaluate_generator, predict_generator). */
   fitGenerator(generator: BatchSource, args: FitArgs = {}): Promise<History> {
@@ -261,8 +297,8 @@ export class Model extends Layer {
   evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
     return runEvaluate(this, generator, undefined, args);
   }
-  predictGenerator(generator: BatchSource, args: PredictArgs = {}): Promise<Tensor> {
-    return runPredict(this, generator, args);
+  predictGenerator<T extends Tensor | Tensor[] = Tensor>(generator: BatchSource, args: PredictArgs = {}): Promise<T> {
+    return runPredict(this, generator, args) as Promise<T>;
   }
 
   /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
@@ -337,8 +373,9 @@ export class Model extends Layer {
     return loadWeights(this, path, options);
   }
 
+  /** What evaluate() returns, in its order (Keras' order: `loss`, each output's loss, then the metrics). */
   get metricsNames(): string[] {
-    return ['loss', ...this.compiledMetrics.map((m) => m.name)];
+    return this.objectives?.evaluationOrder ?? ['loss'];
   }
 
   /** Output shape of the whole model. */
@@ -375,6 +412,14 @@ function kerasLayerOrder(outputs: SymbolicTensor[], nodes: LayerNode[]): Layer[]
   }
   const layers = unique(nodes.map((n) => n.layer));
   return layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
+}
+
+/** fit/evaluate's (x, y, args) or (generator, args) or (generator, null, args). */
+function splitArgs<A extends object>(x: unknown, yOrArgs: Tensor | Tensor[] | A | null | undefined, args: A): [Tensor | Tensor[] | undefined, A] {
+  if (!isBatchSource(x)) return [(yOrArgs ?? undefined) as Tensor | Tensor[] | undefined, args];
+  if (yOrArgs === undefined || yOrArgs === null) return [undefined, args];
+  if (yOrArgs instanceof Tensor || Array.isArray(yOrArgs)) return [yOrArgs, args]; // refused by the loop, with a message
+  return [undefined, yOrArgs as A];
 }
 
 function unique<T>(xs: T[]): T[] {

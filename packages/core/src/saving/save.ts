@@ -13,7 +13,8 @@ interface ModelHeader {
   kind: 'model' | 'weights';
   producer: string;
   model?: SavedLayer;
-  training?: { optimizer: SavedLayer; loss: string; metrics: string[]; iterations: number };
+  /** compile()'s arguments: one output `loss: string, metrics: string[]`; several: a loss, a weight and a metric list per output. */
+  training?: { optimizer: SavedLayer; loss: string | string[]; lossWeights?: number[]; metrics: string[] | string[][]; iterations: number };
   weights: string[];
 }
 
@@ -39,11 +40,10 @@ export function saveModel(model: Model, path: string): void {
     weights: model.weights.map((w) => w.name),
   };
   const arrays = weightArrays(model);
-  if (model.optimizer && model.loss) {
+  if (model.optimizer && model.objectives) {
     header.training = {
       optimizer: { className: model.optimizer.className, config: model.optimizer.getConfig() },
-      loss: model.loss.name,
-      metrics: model.compiledMetrics.map((m) => m.name),
+      ...model.objectives.toConfig(),
       iterations: model.optimizerState.iterations,
     };
     model.weights.forEach((w, i) => model.optimizerState.slots.get(w)?.forEach((s, j) => arrays.push([`slot${i}.${j}:${w.name}`, s])));
@@ -58,7 +58,8 @@ export function loadModelFile(path: string, options: { compile?: boolean } = {})
   if (!('fit' in model)) throw new ConfigError(`'${path}' does not hold a model (top-level class ${header.model.className})`);
   const index = assignWeights(model, arrays, path);
   if (header.training && options.compile !== false) {
-    model.compile({ optimizer: getOptimizer(header.training.optimizer), loss: header.training.loss, metrics: header.training.metrics });
+    const { loss, lossWeights, metrics } = header.training;
+    model.compile({ optimizer: getOptimizer(header.training.optimizer), loss, lossWeights, metrics });
     model.optimizerState.iterations = header.training.iterations;
     model.weights.forEach((w, i) => {
       const slots: Tensor[] = [];
