@@ -49,10 +49,21 @@ export function tensorList(v: unknown, where: string, what: string): Tensor[] {
   if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof Tensor)) return v;
   if (Array.isArray(v) && v.length > 0 && !v.some((t) => t instanceof Tensor))
     throw new DataError(
-      `${where}: ${what} is a plain JS array (${describeValue(v)} of ${describeValue(v[0]).replace(/ \(.*\)$/, '')}…), not a Tensor; convert it with tensor(${what}) (or Tensor.from), or pass a list of Tensors, one per model ${what === 'x' ? 'input' : 'output'}`,
+      `${where}: ${what} is a plain JS array (${nestedShape(v)}), not a Tensor; convert it with tensor(${what}) (or Tensor.from), or pass a list of Tensors, one per model ${what === 'x' ? 'input' : 'output'}`,
     );
   if (Array.isArray(v)) throw new DataError(`${where}: ${what} must be a Tensor or a non-empty list of Tensors; got ${v.length ? 'a list mixing Tensors and other values' : 'an empty list'}`);
   throw new DataError(`${where}: ${what} must be a Tensor or a list of Tensors; got ${describeValue(v)}`);
+}
+
+/** `shape [4, 16] of numbers`: what a nested JS array looks like, following its first elements. */
+function nestedShape(v: unknown[]): string {
+  const shape: number[] = [];
+  let cur: unknown = v;
+  while (Array.isArray(cur)) {
+    shape.push(cur.length);
+    cur = cur[0];
+  }
+  return `shape [${shape.join(', ')}] of ${typeof cur}s`;
 }
 
 /** Every array has the same number of samples (Keras' "Data cardinality is ambiguous"), and there is at least one. */

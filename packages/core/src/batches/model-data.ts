@@ -1,4 +1,4 @@
-import { DataError } from '../errors.js';
+import { DataError, ShapeError } from '../errors.js';
 import type { Model } from '../engine/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { checkSameLength, prepareTargets, tensorList } from './checks.js';
@@ -12,9 +12,19 @@ function targetsOf(model: Model) {
   return model.objectives.outputs;
 }
 
+/** As many x arrays as the model has inputs (named, with how to give several), then each checked against its input. */
+function checkInputCount(model: Model, xs: Tensor[], where: string, generator: boolean): void {
+  const n = model.inputs.length;
+  if (xs.length === n) return;
+  const names = model.inputs.map((t) => t.node.layer.name).join(', ');
+  const how = generator ? `a batch is x, [x] or [x, y], where x is a list of ${n} Tensors for ${n} inputs: yield [[x0, x1…], y]` : `give a list of ${n} Tensors, one per input`;
+  throw new ShapeError(`${where}: model '${model.name}' has ${n} input(s) (${names}) but x holds ${xs.length} array(s); ${n > 1 ? how : 'give one Tensor'}`);
+}
+
 /** x (and y) as lists of Tensors checked against the model: input shapes, targets per output, one sample count. */
 export function checkedArrays(model: Model, x: unknown, y: unknown, where: string): { xs: Tensor[]; ys: Tensor[]; n: number } {
   const xs = tensorList(x, where, 'x');
+  checkInputCount(model, xs, where, false);
   model.checkInputs(xs);
   const ys = y === undefined ? [] : prepareTargets(targetsOf(model), tensorList(y, where, 'y'), where);
   return { xs, ys, n: checkSameLength(xs, ys, where) };
@@ -31,6 +41,7 @@ export function generatorStream(
   const puller = new BatchPuller(source, where);
   const prepare = (batch: Parameters<typeof splitBatch>[0]) => {
     const { xs, ys } = splitBatch(batch, where);
+    checkInputCount(model, xs, where, true);
     model.checkInputs(xs);
     if (!withY) return xs;
     if (!ys) throw new DataError(`${where}: generator batches must be [x, y] (got x only)`);
