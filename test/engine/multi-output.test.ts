@@ -60,7 +60,7 @@ describe.each(BACKENDS)('multi-output models against Keras on $name', ({ backend
     fromGen.forEach((o, i) => expect(Array.from(o.data)).toEqual(Array.from(out[i].data)));
   });
 
-  it.each(fx.configs.map((c: { name: string }) => [c.name, c]))('%s: evaluate (values and order), History keys, progress line, training', async (_name, c: any) => {
+  it.each(fx.configs.map((c: { name: string }) => [c.name, c]) as [string, any][])('%s: evaluate (values and order), History keys, progress line, training', async (_name, c: any) => {
     const y = c.sparse ? [labelsA, yOneHot[1]] : yOneHot;
     const model = build();
     model.setBackend(backend);

@@ -19,7 +19,7 @@ export * from './engine/context.js';
 export * from './engine/layer.js';
 export * from './engine/model.js';
 export * from './engine/sequential.js';
-export * from './batches/source.js';
+export { isBatchSource, splitBatch, type Batch, type BatchSource } from './batches/source.js';
 export { BatchPuller } from './batches/puller.js';
 export type { FitArgs } from './training/fit.js';
 export type { EvaluateArgs } from './inference/evaluate.js';

@@ -39,3 +39,11 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of ${v.length}`;
   return typeof v;
 }
+
+/** fit/evaluate's arguments: (x, y, options), (generator, options) or Keras' (generator, null, options). */
+export function splitGeneratorArgs<A extends object>(x: unknown, yOrArgs: Tensor | Tensor[] | A | null | undefined, args: A): [Tensor | Tensor[] | undefined, A] {
+  if (!isBatchSource(x)) return [(yOrArgs ?? undefined) as Tensor | Tensor[] | undefined, args];
+  if (yOrArgs === undefined || yOrArgs === null) return [undefined, args];
+  if (yOrArgs instanceof Tensor || Array.isArray(yOrArgs)) return [yOrArgs, args]; // y with a generator: refused by fit/evaluate, with a message
+  return [undefined, yOrArgs as A];
+}

@@ -13,39 +13,18 @@ import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type Layer
 import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
-import { isBatchSource, type BatchSource } from '../batches/source.js';
+import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
 import type { DataDtypes } from '../batches/streams.js';
 import { describeValue } from '../batches/checks.js';
-import { Objectives, type LossArg, type LossWeightsArg, type MetricsArg } from '../training/objectives.js';
-import { buildTrainStep, type TrainStep } from '../training/train-step.js';
+import { Objectives, type CompileArgs } from '../training/objectives.js';
 import { runFit, type FitArgs } from '../training/fit.js';
-import { buildExportGraph, buildInferenceStep, type InferenceStep } from '../inference/inference-step.js';
+import { buildExportGraph } from '../inference/inference-step.js';
 import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
 import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
+import { StepCache, type StepKind } from './step-cache.js';
 
-export interface CompileArgs {
-  optimizer?: string | Optimizer;
-  /** One loss for every output, or per output: a list, or a dict keyed by output (layer) name. */
-  loss: LossArg;
-  /** Several outputs: the weight of each output's loss in the total (a list, or a dict by output name); default 1 each. */
-  lossWeights?: LossWeightsArg;
-  /**
-   * Metrics. One output: a list. Several outputs (as Keras 3): a dict keyed by output name, or a
-   * list with one entry (a metric or a list of them) per output; a flat list of another length
-   * applies to every output. Logged as `accuracy` (one output) or `<output>_accuracy`.
-   */
-  metrics?: MetricsArg;
-  /**
-   * Training steps per backend call (Keras' steps_per_execution): the train graph chains this
-   * many steps, so per-call overhead is paid once for all of them. Losses, metrics and batch
-   * callbacks still see every step (replayed after the call); the numbers are the same as one
-   * step per call. 'auto' (the default) chains 8 steps for small graphs when no callback of
-   * yours acts per batch (a per-batch callback could stop training or change the learning rate
-   * mid-call), else 1.
-   */
-  stepsPerExecution?: number | 'auto';
-}
+export type { CompileArgs };
 
 export interface ModelArgs extends LayerArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -80,12 +59,11 @@ export class Model extends Layer {
   optimizerState: OptimizerState = { iterations: 0, slots: new Map() };
 
   private backendChoice: string | Backend | undefined;
-  private executables = new Map<string, Promise<{ exe: Executable; layout: any }>>();
+  private readonly steps = new StepCache();
 
   /** Drop compiled graphs (after compile() or a backend change), freeing what backends hold for them. */
   private dropExecutables(): void {
-    for (const entry of this.executables.values()) entry.then(({ exe }) => exe.dispose(), () => {});
-    this.executables.clear();
+    this.steps.clear();
   }
 
   constructor(args?: ModelArgs) {
@@ -213,31 +191,11 @@ export class Model extends Layer {
     this.dropExecutables();
   }
 
-  /** Compile (once per configuration) the graph for a mode. */
-  async executable<L>(kind: 'train' | 'test' | 'predict', dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+  /** The compiled graph for a mode (built and compiled once per configuration): a TrainStep for 'train', an InferenceStep otherwise. */
+  async executable<L>(kind: StepKind, dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
     const backend = await this.getBackend();
-    const trainableKey = this.weights.map((w) => (this.trainableWeights.includes(w) ? 1 : 0)).join('');
-    const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
-    let entry = this.executables.get(key);
-    if (!entry) {
-      entry = (async () => {
-        const layout: TrainStep | InferenceStep =
-          kind === 'train'
-            ? buildTrainStep(this, this.requireCompiled('fit'), this.optimizer!, dtypes!, steps)
-            : buildInferenceStep(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined);
-        const exe = await backend.compile(layout.graph, { name: kind });
-        return { exe, layout };
-      })();
-      this.executables.set(key, entry);
-      entry.catch(() => this.executables.delete(key));
-    }
-    const { exe, layout } = await entry;
+    const { exe, layout } = await this.steps.get(this, backend, kind, dtypes, steps);
     return { exe, layout: layout as L, backend };
-  }
-
-  private requireCompiled(what: string): Objectives {
-    if (!this.objectives || !this.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
-    return this.objectives;
   }
 
   /** The loss of a one-output model (of the first output when there are several: see `objectives`). */
@@ -268,7 +226,7 @@ export class Model extends Layer {
   fit(generator: BatchSource, args?: FitArgs): Promise<History>;
   fit(generator: BatchSource, y: null | undefined, args?: FitArgs): Promise<History>;
   fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs | null, args: FitArgs = {}): Promise<History> {
-    const [y, options] = splitArgs(x, yOrArgs, args);
+    const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
     return runFit(this, x, y, options);
   }
   /**
@@ -279,7 +237,7 @@ export class Model extends Layer {
   evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
   evaluate(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<number | number[]>;
   evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null, args: EvaluateArgs = {}): Promise<number | number[]> {
-    const [y, options] = splitArgs(x, yOrArgs, args);
+    const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
     return runEvaluate(this, x, y, options);
   }
   /**
@@ -412,14 +370,6 @@ function kerasLayerOrder(outputs: SymbolicTensor[], nodes: LayerNode[]): Layer[]
   }
   const layers = unique(nodes.map((n) => n.layer));
   return layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
-}
-
-/** fit/evaluate's (x, y, args) or (generator, args) or (generator, null, args). */
-function splitArgs<A extends object>(x: unknown, yOrArgs: Tensor | Tensor[] | A | null | undefined, args: A): [Tensor | Tensor[] | undefined, A] {
-  if (!isBatchSource(x)) return [(yOrArgs ?? undefined) as Tensor | Tensor[] | undefined, args];
-  if (yOrArgs === undefined || yOrArgs === null) return [undefined, args];
-  if (yOrArgs instanceof Tensor || Array.isArray(yOrArgs)) return [yOrArgs, args]; // refused by the loop, with a message
-  return [undefined, yOrArgs as A];
 }
 
 function unique<T>(xs: T[]): T[] {

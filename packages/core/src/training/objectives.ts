@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js';
 import type { SymShape } from '../ir/graph.js';
 import { getLoss, type Loss } from '../losses/losses.js';
 import { getMetric, type Metric } from '../metrics/metrics.js';
+import type { Optimizer } from '../optimizers/optimizers.js';
 import { describeValue } from '../batches/checks.js';
 
 export type LossId = string | Loss;
@@ -16,6 +17,29 @@ export type LossWeightsArg = number | number[] | Record<string, number>;
  * flat list of another length applies to every output (tf.keras' rule; Keras 3 refuses it).
  */
 export type MetricsArg = (MetricId | MetricId[] | null)[] | Record<string, MetricId | MetricId[]>;
+
+export interface CompileArgs {
+  optimizer?: string | Optimizer;
+  /** One loss for every output, or per output: a list, or a dict keyed by output (layer) name. */
+  loss: LossArg;
+  /** Several outputs: the weight of each output's loss in the total (a list, or a dict by output name); default 1 each. */
+  lossWeights?: LossWeightsArg;
+  /**
+   * Metrics. One output: a list. Several outputs (as Keras 3): a dict keyed by output name, or a
+   * list with one entry (a metric or a list of them) per output; a flat list of another length
+   * applies to every output. Logged as `accuracy` (one output) or `<output>_accuracy`.
+   */
+  metrics?: MetricsArg;
+  /**
+   * Training steps per backend call (Keras' steps_per_execution): the train graph chains this
+   * many steps, so per-call overhead is paid once for all of them. Losses, metrics and batch
+   * callbacks still see every step (replayed after the call); the numbers are the same as one
+   * step per call. 'auto' (the default) chains 8 steps for small graphs when no callback of
+   * yours acts per batch (a per-batch callback could stop training or change the learning rate
+   * mid-call), else 1.
+   */
+  stepsPerExecution?: number | 'auto';
+}
 
 /** What compile() resolved for one model output. */
 export interface OutputObjective {
