@@ -42,16 +42,15 @@ export function evaluationStream(model: Model, x: unknown, y: unknown, args: Eva
 
 /** One pass over a stream through the test step: the running means of every logged value. */
 export async function evaluateStream(model: Model, stream: BatchStream, verbose: number): Promise<RunningMeans> {
-  const runner = await InferenceRunner.open(model, 'test');
-  const keys = [...runner.step.fetches.logs.keys()];
-  const means = new RunningMeans(keys);
+  const runner = await InferenceRunner.open(model, 'test', (step) => [...step.fetches.logs.values()]);
+  const means = new RunningMeans([...runner.step.fetches.logs.keys()]);
   const bar = stream.steps ? new Progbar(stream.steps, verbose) : null;
   try {
     stream.beginPass();
     for (let b = 1, batch = await stream.next(); batch; b++, batch = await stream.next()) {
-      const outs = await runner.run(batch.arrays);
+      const values = await runner.run(batch.arrays);
       means.add(
-        keys.map((k) => outs.get(runner.step.fetches.logs.get(k)!)!.data[0]),
+        values.map((v) => v.data[0]),
         batch.size,
       );
       bar?.update(b, means.logs());

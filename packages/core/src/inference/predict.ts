@@ -27,14 +27,13 @@ export async function runPredict(model: Model, x: Tensor | Tensor[] | BatchSourc
     const { xs } = checkedArrays(model, x, undefined, 'predict');
     stream = new ArrayStream(xs, xs.length, batchSize, { resident: false, shuffle: false });
   }
-  const runner = await InferenceRunner.open(model, 'predict');
+  const runner = await InferenceRunner.open(model, 'predict', (step) => step.fetches.outputs);
   const outputs = new OutputCollector(runner.step.fetches.outputs.length, stream.samples);
   const bar = stream.steps ? new Progbar(stream.steps, verbose) : null;
   try {
     stream.beginPass();
     for (let b = 1, batch = await stream.next(); batch; b++, batch = await stream.next()) {
-      const outs = await runner.run(batch.arrays);
-      outputs.add(runner.step.fetches.outputs.map((v) => outs.get(v)!));
+      outputs.add(await runner.run(batch.arrays));
       bar?.update(b);
     }
   } finally {
