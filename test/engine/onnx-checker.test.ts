@@ -12,7 +12,7 @@ import { mlp11 } from '../helpers/models.js';
 import { expectValidOnnx, onnxProblems, runOnnxAtTwoBatchSizes } from '../helpers/onnx-check.js';
 import { maxAbsDiff } from '../helpers/run.js';
 import { ProtoWriter } from '../../packages/backend-onnx/src/onnx/protobuf.js';
-import { buildExportGraph } from '../../packages/core/src/engine/step-graphs.js';
+import { buildExportGraph } from '../../packages/core/src/inference/inference-step.js';
 import { DEFAULT_OPSET, OnnxBackend } from '@layerwise/backend-onnx';
 
 /**

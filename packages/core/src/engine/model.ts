@@ -3,8 +3,8 @@ import type { SymShape, Value } from '../ir/graph.js';
 import { formatShape } from '../ir/graph.js';
 import type { Backend, Executable } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { getLoss, type Loss } from '../losses/losses.js';
-import { getMetric, type Metric } from '../metrics/metrics.js';
+import type { Loss } from '../losses/losses.js';
+import type { Metric } from '../metrics/metrics.js';
 import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
@@ -13,25 +13,18 @@ import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type Layer
 import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
-import { buildExportGraph, buildInference, buildTrainStep, type DataDtypes, type InferenceLayout, type TrainStepLayout } from './step-graphs.js';
-import { runFit, runEvaluate, runPredict, type FitArgs, type EvaluateArgs, type PredictArgs } from './loop.js';
-import { isBatchSource, type BatchSource } from './batches.js';
+import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
+import type { DataDtypes } from '../batches/streams.js';
+import { describeValue } from '../batches/checks.js';
+import { Objectives, type CompileArgs } from '../training/objectives.js';
+import { runFit, type FitArgs } from '../training/fit.js';
+import { buildExportGraph } from '../inference/inference-step.js';
+import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
+import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
+import { StepCache, type StepKind } from './step-cache.js';
 
-export interface CompileArgs {
-  optimizer?: string | Optimizer;
-  loss: string | Loss;
-  metrics?: (string | Metric)[];
-  /**
-   * Training steps per backend call (Keras' steps_per_execution): the train graph chains this
-   * many steps, so per-call overhead is paid once for all of them. Losses, metrics and batch
-   * callbacks still see every step (replayed after the call); the numbers are the same as one
-   * step per call. 'auto' (the default) chains 8 steps for small graphs when no callback of
-   * yours acts per batch (a per-batch callback could stop training or change the learning rate
-   * mid-call), else 1.
-   */
-  stepsPerExecution?: number | 'auto';
-}
+export type { CompileArgs };
 
 export interface ModelArgs extends LayerArgs {
   inputs: SymbolicTensor | SymbolicTensor[];
@@ -60,18 +53,17 @@ export class Model extends Layer {
   history: History | null = null;
 
   optimizer: Optimizer | null = null;
-  loss: Loss | null = null;
-  compiledMetrics: Metric[] = [];
+  /** What compile() resolved for each output: loss, loss weight, metrics, and the names they are logged under. */
+  objectives: Objectives | null = null;
   stepsPerExecution: number | 'auto' = 'auto';
   optimizerState: OptimizerState = { iterations: 0, slots: new Map() };
 
   private backendChoice: string | Backend | undefined;
-  private executables = new Map<string, Promise<{ exe: Executable; layout: any }>>();
+  private readonly steps = new StepCache();
 
   /** Drop compiled graphs (after compile() or a backend change), freeing what backends hold for them. */
   private dropExecutables(): void {
-    for (const entry of this.executables.values()) entry.then(({ exe }) => exe.dispose(), () => {});
-    this.executables.clear();
+    this.steps.clear();
   }
 
   constructor(args?: ModelArgs) {
@@ -173,13 +165,14 @@ export class Model extends Layer {
   // ---------------- training API ----------------
 
   compile(args: CompileArgs): void {
-    this.optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
-    this.loss = getLoss(args.loss);
+    const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
     this.ensureBuiltForCompile();
-    const lastDim = this.outputs[0].shape[this.outputs[0].shape.length - 1];
-    this.compiledMetrics = (args.metrics ?? []).map((m) => getMetric(m, this.loss!, lastDim));
+    const outputs = this.outputs.map((o) => ({ name: o.node.layer.name, shape: o.shape }));
+    const objectives = Objectives.resolve(outputs, args.loss, args.lossWeights, args.metrics);
     const spe = args.stepsPerExecution ?? 'auto';
-    if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto', got ${spe}`);
+    if (spe !== 'auto' && !(Number.isInteger(spe) && spe >= 1)) throw new ConfigError(`compile: stepsPerExecution must be a positive integer or 'auto'; got ${describeValue(spe)}`);
+    this.optimizer = optimizer;
+    this.objectives = objectives;
     this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
     this.dropExecutables();
@@ -198,31 +191,20 @@ export class Model extends Layer {
     this.dropExecutables();
   }
 
-  /** Compile (once per configuration) the graph for a mode. */
-  async executable<L>(kind: 'train' | 'test' | 'predict', dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+  /** The compiled graph for a mode (built and compiled once per configuration): a TrainStep for 'train', an InferenceStep otherwise. */
+  async executable<L>(kind: StepKind, dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
     const backend = await this.getBackend();
-    const trainableKey = this.weights.map((w) => (this.trainableWeights.includes(w) ? 1 : 0)).join('');
-    const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
-    let entry = this.executables.get(key);
-    if (!entry) {
-      entry = (async () => {
-        const layout: TrainStepLayout | InferenceLayout =
-          kind === 'train'
-            ? buildTrainStep(this, this.requireCompiled('fit'), this.compiledMetrics, this.optimizer!, dtypes!, steps)
-            : buildInference(this, kind === 'test' ? this.requireCompiled('evaluate') : undefined, this.compiledMetrics);
-        const exe = await backend.compile(layout.graph, { name: kind });
-        return { exe, layout };
-      })();
-      this.executables.set(key, entry);
-      entry.catch(() => this.executables.delete(key));
-    }
-    const { exe, layout } = await entry;
+    const { exe, layout } = await this.steps.get(this, backend, kind, dtypes, steps);
     return { exe, layout: layout as L, backend };
   }
 
-  private requireCompiled(what: string): Loss {
-    if (!this.loss || !this.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
-    return this.loss;
+  /** The loss of a one-output model (of the first output when there are several: see `objectives`). */
+  get loss(): Loss | null {
+    return this.objectives?.outputs[0].loss ?? null;
+  }
+  /** The metrics of a one-output model (of the first output when there are several: see `objectives`). */
+  get compiledMetrics(): Metric[] {
+    return this.objectives?.outputs[0].metrics ?? [];
   }
 
   /** Check x against the model's input shape before any work is done (Keras' input_spec check). */
@@ -239,20 +221,32 @@ export class Model extends Layer {
     });
   }
 
-  /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)`. */
+  /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)` (or Keras' `fit(generator, null, args)`). */
   fit(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: FitArgs): Promise<History>;
   fit(generator: BatchSource, args?: FitArgs): Promise<History>;
-  fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs, args: FitArgs = {}): Promise<History> {
-    return isBatchSource(x) ? runFit(this, x, undefined, (yOrArgs as FitArgs) ?? {}) : runFit(this, x, yOrArgs as Tensor | Tensor[], args);
+  fit(generator: BatchSource, y: null | undefined, args?: FitArgs): Promise<History>;
+  fit(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | FitArgs | null, args: FitArgs = {}): Promise<History> {
+    const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
+    return runFit(this, x, y, options);
   }
-  /** `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or [loss, ...metrics] when compiled with metrics. */
+  /**
+   * `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or a list in Keras' order when
+   * there are metrics or several outputs: `loss`, each output's loss, then the metrics (see `metricsNames`).
+   */
   evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<number | number[]>;
   evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return isBatchSource(x) ? runEvaluate(this, x, undefined, (yOrArgs as EvaluateArgs) ?? {}) : runEvaluate(this, x, yOrArgs as Tensor | Tensor[], args);
+  evaluate(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<number | number[]>;
+  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null, args: EvaluateArgs = {}): Promise<number | number[]> {
+    const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
+    return runEvaluate(this, x, y, options);
   }
-  predict(x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<Tensor> {
-    return runPredict(this, x, args);
+  /**
+   * The model's outputs for x (arrays or a generator): a Tensor for a one-output model, a list of
+   * Tensors (one per output, in order) for several, as Keras returns; say which you expect with
+   * the type argument: `const [a, b] = await model.predict<Tensor[]>([xa, xb])`.
+   */
+  predict<T extends Tensor | Tensor[] = Tensor>(x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<T> {
+    return runPredict(this, x, args) as Promise<T>;
   }
   /** Keras 2 spellings the tutorial uses (fit_generator, evaluate_generator, predict_generator). */
   fitGenerator(generator: BatchSource, args: FitArgs = {}): Promise<History> {
@@ -261,8 +255,8 @@ export class Model extends Layer {
   evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
     return runEvaluate(this, generator, undefined, args);
   }
-  predictGenerator(generator: BatchSource, args: PredictArgs = {}): Promise<Tensor> {
-    return runPredict(this, generator, args);
+  predictGenerator<T extends Tensor | Tensor[] = Tensor>(generator: BatchSource, args: PredictArgs = {}): Promise<T> {
+    return runPredict(this, generator, args) as Promise<T>;
   }
 
   /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
@@ -337,8 +331,9 @@ export class Model extends Layer {
     return loadWeights(this, path, options);
   }
 
+  /** What evaluate() returns, in its order (Keras' order: `loss`, each output's loss, then the metrics). */
   get metricsNames(): string[] {
-    return ['loss', ...this.compiledMetrics.map((m) => m.name)];
+    return this.objectives?.evaluationOrder ?? ['loss'];
   }
 
   /** Output shape of the whole model. */

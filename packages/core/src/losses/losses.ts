@@ -1,10 +1,11 @@
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError, DataError, ShapeError } from '../errors.js';
 import type { SymShape, Value } from '../ir/graph.js';
 import { Softmax, Sigmoid } from '../ops/index.js';
 import {
   abs, add, cast, clip, div, log, logSoftmax, mean, mul, neg, oneHot, relu, scalar, softplus, square, sub, sum,
 } from '../ops/index.js';
 import { formatShape } from '../ir/graph.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /** Keras' backend epsilon: predictions are clipped to [EPSILON, 1 - EPSILON] before log. */
 export const EPSILON = 1e-7;
@@ -19,6 +20,8 @@ export interface Loss {
   targetSpec(predShape: SymShape): { shape: SymShape; dtype: 'float32' | 'int32' };
   /** Checked before training: does a target array of this shape fit? */
   checkTarget(targetShape: readonly number[], predShape: SymShape): void;
+  /** Checked on the host before training when present: values the loss cannot take (`what` names the array in messages). */
+  checkTargetValues?(target: Tensor, predShape: SymShape, what: string): void;
   perSample(yTrue: Value, yPred: Value): Value;
   getConfig(): Record<string, unknown>;
 }
@@ -72,6 +75,21 @@ export class SparseCategoricalCrossentropy implements Loss {
         `Loss '${this.name}' takes integer class labels of shape ${formatShape([null, ...predShape.slice(1, -1)])} for outputs of shape ${formatShape(predShape)}; got labels of shape ${formatShape([null, ...targetShape.slice(1)])}` +
           (targetShape.length === predShape.length ? ". One-hot targets? use loss 'categorical_crossentropy'" : ''),
       );
+  }
+  /** A label outside [0, classes) would one-hot to zeros and train silently on a loss of 0: refuse it (one pass over the labels). */
+  checkTargetValues(target: Tensor, predShape: SymShape, what: string): void {
+    const classes = predShape[predShape.length - 1];
+    if (classes === null) return;
+    const d = target.data;
+    for (let i = 0; i < d.length; i++) {
+      const v = d[i];
+      if (v >= 0 && v < classes && Number.isInteger(v)) continue;
+      const row = Math.floor(i / (target.size / target.shape[0] || 1));
+      throw new DataError(
+        `Loss '${this.name}': ${what} holds the label ${v} at sample ${row}, but the output has ${classes} classes; labels must be integers in [0, ${classes - 1}]` +
+          (Number.isInteger(v) && v >= classes ? ` (is the last layer's number of units, ${classes}, too small?)` : ''),
+      );
+    }
   }
   perSample(yTrue: Value, yPred: Value): Value {
     const depth = yPred.shape[yPred.rank - 1];

@@ -51,11 +51,10 @@ export function saveModel(model: Model, path: string): void {
     weights: model.weights.map((w) => w.name),
   };
   const arrays = weightArrays(model);
-  if (model.optimizer && model.loss) {
+  if (model.optimizer && model.objectives) {
     header.training = {
       optimizer: { className: model.optimizer.className, config: model.optimizer.getConfig() },
-      loss: model.loss.name,
-      metrics: model.compiledMetrics.map((m) => m.name),
+      ...model.objectives.toConfig(),
       iterations: model.optimizerState.iterations,
     };
     model.weights.forEach((w, i) => model.optimizerState.slots.get(w)?.forEach((s, j) => arrays.push([`slot${i}.${j}:${w.name}`, s])));
@@ -94,7 +93,7 @@ function restoreTraining(model: Model, header: ModelHeader, arrays: Map<string, 
     throw locate(e, path, 'training.optimizer');
   }
   try {
-    model.compile({ optimizer, loss: training.loss, metrics: training.metrics });
+    model.compile({ optimizer, loss: training.loss, lossWeights: training.lossWeights, metrics: training.metrics });
   } catch (e) {
     throw locate(e, path, 'training (loss, metrics)');
   }

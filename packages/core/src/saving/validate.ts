@@ -14,10 +14,12 @@ export interface SavedLayer {
   className: string;
   config: Record<string, unknown>;
 }
+/** compile()'s arguments: one output `loss: string, metrics: string[]`; several: a loss, a weight and a metric list per output. */
 export interface TrainingConfig {
   optimizer: SavedLayer;
-  loss: string;
-  metrics: string[];
+  loss: string | string[];
+  lossWeights?: number[];
+  metrics: string[] | string[][];
   iterations: number;
 }
 export interface ModelHeader {
@@ -61,8 +63,13 @@ function validateTraining(training: unknown, path: string): void {
   const { optimizer, loss, metrics, iterations } = training;
   if (!isObject(optimizer) || typeof optimizer.className !== 'string' || !isObject(optimizer.config))
     throw bad('.optimizer', `expected { className, config }, got ${describe(optimizer)}`);
-  if (typeof loss !== 'string') throw bad('.loss', `expected a loss name, got ${describe(loss)}`);
-  if (!Array.isArray(metrics) || !metrics.every((m) => typeof m === 'string')) throw bad('.metrics', `expected a list of metric names, got ${describe(metrics)}`);
+  // One output: a loss name and a metric list; several: a loss, a weight and a metric list per output.
+  const names = (xs: unknown) => Array.isArray(xs) && xs.every((m) => typeof m === 'string');
+  if (typeof loss !== 'string' && !names(loss)) throw bad('.loss', `expected a loss name or one per output, got ${describe(loss)}`);
+  if (!names(metrics) && !(Array.isArray(metrics) && metrics.every(names))) throw bad('.metrics', `expected a list of metric names (or one list per output), got ${describe(metrics)}`);
+  const { lossWeights } = training;
+  if (lossWeights !== undefined && !(Array.isArray(lossWeights) && lossWeights.every((w) => typeof w === 'number' && Number.isFinite(w))))
+    throw bad('.lossWeights', `expected a list of numbers, got ${describe(lossWeights)}`);
   if (!isCount(iterations)) throw bad('.iterations', `expected a whole number ≥ 0, got ${describe(iterations)}`);
 }
 
