@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Input, Model, Sequential, Tensor, clearSession, toSnakeCase, type Layer } from '@layerwise/core';
 import * as layersModule from '@layerwise/layers';
 import { Activation, BatchNormalization, Dense, Flatten } from '@layerwise/layers';
-import { kerasLayers, summarize } from '../../packages/core/src/engine/summary.js';
+import { summarize } from '../../packages/core/src/engine/summary.js';
 import { Add, Concatenate } from './helpers.js';
 
 /**
@@ -176,7 +176,7 @@ describe('model.summary() of the tutorial models matches Keras 3 (fixtures/keras
       });
       it('layers in Keras order, with shapes and parameter counts', () => {
         const model = build(entry.name);
-        const ours = kerasLayers(model).map((l) => ({
+        const ours = model.layers.map((l) => ({
           name: l.name,
           class_name: l.className,
           output_shape: l.inboundNodes[l.inboundNodes.length - 1].outputs[0].shape,

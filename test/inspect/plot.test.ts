@@ -10,7 +10,6 @@ import {
   FONT_STACK, dotToSvg, historySpec, modelToDot, modelToDotGraph, plotHistory, plotModel, svgToPng, type DotGraph,
 } from '../../packages/plot/src/index.js';
 import { fitTextToHelvetica, helveticaWidth, measureWithRasterizer } from '../../packages/plot/src/fonts.js';
-import { kerasLayers } from '../../packages/core/src/engine/summary.js';
 import { buildCase } from './summary-cases.js';
 import { Concatenate } from './helpers.js';
 
@@ -83,9 +82,9 @@ describe('plotModel', () => {
     expect(svg).toContain('transform="scale(2.77778 2.77778)');
 
     const g = svgGraph(svg);
-    expect(g.nodes.sort()).toEqual(kerasLayers(model).map((l) => l.name).sort());
+    expect(g.nodes.sort()).toEqual(model.layers.map((l) => l.name).sort());
     const expected = new Set<string>();
-    for (const layer of kerasLayers(model))
+    for (const layer of model.layers)
       for (const node of layer.inboundNodes) for (const t of node.inputs) expected.add(`${t.node.layer.name}->${layer.name}`);
     expect(new Set(g.edges)).toEqual(expected);
     expect(svg).toContain('Input shape: ');

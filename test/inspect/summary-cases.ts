@@ -49,6 +49,11 @@ export const summaryCases: Record<string, () => Model | Promise<Model>> = {
     const h = new Concatenate().apply([i1, i2]);
     return new Model({ inputs: [i1, i2], outputs: [new Dense(2).apply(h), new Dense(3).apply(h)] });
   },
+  functional_unused_input: () => {
+    const a = Input({ shape: [3], name: 'used' });
+    const b = Input({ shape: [4], name: 'unused' });
+    return new Model({ inputs: [a, b], outputs: new Dense(2, { name: 'head' }).apply(a) });
+  },
   functional_shared_layer: () => {
     const i1 = Input({ shape: [4] });
     const i2 = Input({ shape: [4] });

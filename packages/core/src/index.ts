@@ -30,4 +30,5 @@ export { writeAtomically, removeStaleTemps, tempPathFor, isProcessAlive } from '
 export { weightsFormatFor, type LoadWeightsOptions, type WeightsFormat } from './saving/weights.js';
 export { crc32 } from './saving/crc32.js';
 export * from './callbacks/callbacks.js';
-export { summarize, printSummary, kerasLayers, type SummaryOptions } from './engine/summary.js';
+export { summarize, printSummary, type SummaryOptions } from './engine/summary.js';
+export { mapGraph, isModel, type LayerGraph } from './engine/graph-walk.js';

@@ -6,4 +6,3 @@ export { modelToDot, modelToDotGraph, dotText, type DotGraph, type ModelToDotOpt
 export { plotHistory, historySpec, type HistoryLike, type PlotHistoryOptions } from './history.js';
 export { dotToSvg, svgToPng, loadGraphviz, type RasterOptions } from './render.js';
 export { FONT_STACK, helveticaWidth } from './fonts.js';
-export { modelGraph, type ModelGraph } from './graph.js';

@@ -1,8 +1,10 @@
 // keras.utils.model_to_dot (keras/src/utils/model_visualization.py), in Graphviz DOT: one box
 // per layer — an HTML-like table, black title row "name (ClassName)", and with showShapes a
 // row of input and output shapes — and an edge from each inbound layer.
-import { formatShape, type Layer, type LayerNode, type Model, type SymbolicTensor } from '@layerwise/core';
-import { isModel, isSequential, modelGraph, modelNodes } from './graph.js';
+import { formatShape, isModel, type Layer, type LayerNode, type Model, type SymbolicTensor } from '@layerwise/core';
+
+/** Keras draws a Sequential model without its InputLayer. */
+const isSequential = (layer: Layer) => layer.className === 'Sequential';
 
 export interface ModelToDotOptions {
   /** Show each layer's input and output shapes. Default false. */
@@ -36,7 +38,7 @@ function formatTensors(ts: SymbolicTensor[] | null, what: (t: SymbolicTensor) =>
 }
 
 /** The layer call whose shapes a box shows: the first call that belongs to the model. */
-function nodeFor(layer: Layer, ownNodes: Set<LayerNode>): LayerNode | null {
+function nodeFor(layer: Layer, ownNodes: ReadonlySet<LayerNode>): LayerNode | null {
   return layer.inboundNodes.find((n) => ownNodes.has(n)) ?? layer.inboundNodes[0] ?? null;
 }
 
@@ -133,8 +135,9 @@ function resolveDestination(layer: Layer, index: number): Layer {
 }
 
 function buildGraph(model: Model, ids: Ids, o: LabelOptions, expandNested: boolean, g: DotGraph): DotGraph {
-  const { layers, nodes } = modelGraph(model);
-  const own = nodes.size ? nodes : new Set(modelNodes(model));
+  // Layers in Keras' order (a Sequential's without its InputLayer) and the layer calls that belong to the model.
+  const layers = model.layers;
+  const own = model.layerGraph.nodes;
   for (const layer of layers) {
     if (expandNested && isModel(layer)) {
       const sub: DotGraph = { name: `cluster_${layer.name}`, attrs: [['style', 'dashed'], ['label', layer.name], ['labeljust', 'l']], nodes: [], edges: [], subgraphs: [] };

@@ -23,6 +23,7 @@ import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
 import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 import { StepCache, type StepKind } from './step-cache.js';
+import { mapGraph, type LayerGraph } from './graph-walk.js';
 
 export type { CompileArgs };
 
@@ -77,32 +78,28 @@ export class Model extends Layer {
   protected initGraph(inputs: SymbolicTensor | SymbolicTensor[], outputs: SymbolicTensor | SymbolicTensor[]): void {
     this.inputs = Array.isArray(inputs) ? inputs : [inputs];
     this.outputs = Array.isArray(outputs) ? outputs : [outputs];
-    // Depth-first from the outputs: every layer call after the calls it depends on.
-    const order: LayerNode[] = [];
-    const seen = new Set<LayerNode>();
-    const visit = (n: LayerNode) => {
-      if (seen.has(n)) return;
-      seen.add(n);
-      n.inputs.forEach((t) => visit(t.node));
-      order.push(n);
-    };
-    this.outputs.forEach((t) => visit(t.node));
     for (const t of this.inputs)
       if (t.node.layer.className !== 'InputLayer') throw new ConfigError(`Model inputs must come from Input(); got ${t}`);
-    for (const n of order)
+    const graph = mapGraph(this.inputs, this.outputs);
+    for (const n of graph.order)
       if (n.inputs.length === 0 && !this.inputs.includes(n.outputs[0]))
         throw new ConfigError(`Model outputs depend on ${n.outputs[0]}, which is not among the model inputs`);
-    this.nodes = order;
-    this.layerOrder = kerasLayerOrder(this.outputs, order);
+    this.graph = graph;
+    this.nodes = [...graph.order];
     this.built = true;
     this.dropExecutables();
   }
 
-  private layerOrder: Layer[] = [];
+  private graph: LayerGraph = mapGraph([], []);
 
-  /** Layer calls in execution order (summary and plots use only these). */
+  /** Layer calls in execution order (each after the calls it consumes). */
   get layerNodes(): LayerNode[] {
     return this.nodes;
+  }
+
+  /** The layer graph as Keras' map_graph sees it: layer calls by depth, Keras' layer order (summary and plots read it). */
+  get layerGraph(): LayerGraph {
+    return this.graph;
   }
 
   /** Keras' model.summary(): prints the table (through `printFn` when given), returns nothing. */
@@ -110,9 +107,9 @@ export class Model extends Layer {
     printSummary(this, options);
   }
 
-  /** Layers in Keras' order: by depth from the inputs, ties in Keras' traversal order from the outputs. */
+  /** Layers in Keras' order (map_graph's): deepest first, ties in the order a walk from the outputs meets them. */
   get layers(): Layer[] {
-    return [...this.layerOrder];
+    return [...this.graph.layers];
   }
 
   getLayer(nameOrIndex: string | number): Layer {
@@ -340,36 +337,6 @@ export class Model extends Layer {
   get outputShape(): SymShape | SymShape[] {
     return this.outputs.length === 1 ? this.outputs[0].shape : this.outputs.map((o) => o.shape);
   }
-}
-
-/**
- * Keras' functional layer order (keras/src/ops/function.py map_graph): each layer call gets a
- * depth (0 at the outputs, one more than its deepest consumer); layers are listed deepest
- * first, and layers of equal depth in the order a depth-first walk from the outputs first met them.
- */
-function kerasLayerOrder(outputs: SymbolicTensor[], nodes: LayerNode[]): Layer[] {
-  const firstSeen = new Map<Layer, number>();
-  const finished: LayerNode[] = [];
-  const done = new Set<LayerNode>();
-  const walk = (t: SymbolicTensor) => {
-    const node = t.node;
-    if (done.has(node)) return;
-    if (!firstSeen.has(node.layer)) firstSeen.set(node.layer, firstSeen.size);
-    node.inputs.forEach(walk);
-    done.add(node);
-    finished.push(node);
-  };
-  outputs.forEach(walk);
-  const nodeDepth = new Map<LayerNode, number>();
-  const layerDepth = new Map<Layer, number>();
-  for (const node of [...finished].reverse()) {
-    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
-    layerDepth.set(node.layer, depth);
-    nodeDepth.set(node, depth);
-    for (const parent of node.inputs.map((t) => t.node)) nodeDepth.set(parent, Math.max(depth + 1, nodeDepth.get(parent) ?? 0));
-  }
-  const layers = unique(nodes.map((n) => n.layer));
-  return layers.sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || firstSeen.get(a)! - firstSeen.get(b)!);
 }
 
 function unique<T>(xs: T[]): T[] {

@@ -1,14 +1,15 @@
 // model.summary(): the text Keras 3 prints (keras/src/utils/summary_utils.py print_summary),
-// character for character. Keras draws it with a `rich` table (box HEAVY_HEAD, show_lines),
-// so the column-width arithmetic, word wrapping and ellipsis cropping below follow rich's
-// Table/Text rendering as Keras drives it: fixed-width columns, a table width of
-// `lineLength`, and output lines cropped at the console width.
+// character for character: which columns, the rows (layers in Keras' order from the one graph
+// walk, graph-walk.ts), the parameter counts and memory sizes. The table itself is laid out as
+// rich lays it out (rich-table.ts), and output lines are cropped at the console width.
 //
-// Only types are imported from the engine: model.ts will import this file, so importing
+// Only types are imported from the engine: model.ts imports this file, so importing
 // Model/Sequential values here would be a cycle that breaks `class Sequential extends Model`.
 import type { DType } from '../tensor/tensor.js';
-import type { Layer, LayerNode, SymbolicTensor } from './layer.js';
+import { isModel } from './graph-walk.js';
+import type { Layer, LayerNode } from './layer.js';
 import type { Model } from './model.js';
+import { cellLen, renderTable, setCellSize, wrapText, type Justify } from './rich-table.js';
 import type { Variable } from './variable.js';
 
 export interface SummaryOptions {
@@ -32,83 +33,8 @@ export interface SummaryOptions {
   terminalColumns?: number;
 }
 
-// ------------------------------------------------------------------ the graph, as Keras sees it
-
-/** The layer calls and layer order Keras' Functional computes (functional.py map_graph). */
-export interface KerasGraph {
-  /** Layers in Keras' `model._operations` order: by depth from the outputs (deepest first), ties by discovery order. */
-  operations: Layer[];
-  /** Layer calls by depth (0 = the calls producing the outputs), as `model._nodes_by_depth`. */
-  nodesByDepth: Map<number, LayerNode[]>;
-  /** Every layer call that belongs to the model. */
-  nodes: Set<LayerNode>;
-}
-
 function isSequential(model: Layer): boolean {
   return model.className === 'Sequential';
-}
-/** A model (Sequential or functional) seen as a layer: has layers and layer calls. */
-function isModel(layer: Layer): layer is Model {
-  return Array.isArray((layer as Model).inputs) && Array.isArray((layer as Model).outputs) && 'layers' in layer;
-}
-
-/** The layer calls of a model (the lead adds a public `layerNodes`; until then the protected field). */
-export function modelNodes(model: Model): LayerNode[] {
-  const m = model as unknown as { layerNodes?: LayerNode[]; nodes?: LayerNode[] };
-  return m.layerNodes ?? m.nodes ?? [];
-}
-
-/** Keras' map_graph: depth of every layer call, and the resulting layer order. */
-export function kerasGraph(model: Model): KerasGraph {
-  const inputs = new Set<SymbolicTensor>(model.inputs);
-  const finished = new Set<LayerNode>();
-  const inProgress = new Set<LayerNode>();
-  const decreasingDepth: LayerNode[] = [];
-  const opIndex = new Map<Layer, number>();
-  const visit = (t: SymbolicTensor) => {
-    const node = t.node;
-    if (finished.has(node) || inProgress.has(node)) return;
-    if (!opIndex.has(node.layer)) opIndex.set(node.layer, opIndex.size);
-    inProgress.add(node);
-    if (node.inputs.length > 0 && !inputs.has(t)) for (const x of node.inputs) visit(x);
-    finished.add(node);
-    inProgress.delete(node);
-    decreasingDepth.push(node);
-  };
-  for (const t of model.outputs) visit(t);
-
-  const nodeDepth = new Map<LayerNode, number>();
-  const opDepth = new Map<Layer, number>();
-  for (let i = decreasingDepth.length - 1; i >= 0; i--) {
-    const node = decreasingDepth[i];
-    if (!nodeDepth.has(node)) nodeDepth.set(node, 0);
-    const depth = Math.max(nodeDepth.get(node)!, opDepth.get(node.layer) ?? 0);
-    opDepth.set(node.layer, depth);
-    nodeDepth.set(node, depth);
-    for (const t of node.inputs) nodeDepth.set(t.node, Math.max(depth + 1, nodeDepth.get(t.node) ?? 0));
-  }
-  // Inputs not connected to any output still count, at depth 0.
-  for (const t of model.inputs) {
-    const layer = t.node.layer;
-    if (!opDepth.has(layer)) {
-      opDepth.set(layer, 0);
-      opIndex.set(layer, -1);
-      nodeDepth.set(layer.inboundNodes[0], 0);
-    }
-  }
-  const nodesByDepth = new Map<number, LayerNode[]>();
-  for (const [node, depth] of nodeDepth) {
-    if (!nodesByDepth.has(depth)) nodesByDepth.set(depth, []);
-    nodesByDepth.get(depth)!.push(node);
-  }
-  const operations = [...opDepth.keys()].sort((a, b) => opDepth.get(b)! - opDepth.get(a)! || opIndex.get(a)! - opIndex.get(b)!);
-  return { operations, nodesByDepth, nodes: new Set(nodeDepth.keys()) };
-}
-
-/** Layers as Keras lists them for a model: Sequential without its InputLayer, functional in `_operations` order. */
-export function kerasLayers(model: Model): Layer[] {
-  if (isSequential(model) || model.inputs.length === 0) return model.layers;
-  return kerasGraph(model).operations;
 }
 
 // ------------------------------------------------------------------ number and shape formatting
@@ -163,189 +89,6 @@ function layerShape(layer: Layer): string {
   return `[${outs.map((o) => formatShape(o.shape)).join(', ')}]`;
 }
 
-// ------------------------------------------------------------------ rich's text layout
-
-/** Terminal cells a string takes (East Asian wide characters take two). */
-export function cellLen(s: string): number {
-  let n = 0;
-  for (const ch of s) n += isWide(ch.codePointAt(0)!) ? 2 : 1;
-  return n;
-}
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0x303e) || (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) || (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) || (cp >= 0x20000 && cp <= 0x3fffd)
-  );
-}
-/** The longest prefix of `s` that fits in `width` cells, padded with spaces to exactly `width` (rich's set_cell_size). */
-function setCellSize(s: string, width: number): string {
-  let out = '';
-  let n = 0;
-  for (const ch of s) {
-    const w = isWide(ch.codePointAt(0)!) ? 2 : 1;
-    if (n + w > width) break;
-    out += ch;
-    n += w;
-  }
-  return out + ' '.repeat(width - n);
-}
-/** Split a string into character runs of at most `width` cells (rich's chop_cells). */
-function chopCells(s: string, width: number): string[] {
-  const lines: string[] = [];
-  let cur = '';
-  let n = 0;
-  for (const ch of s) {
-    const w = isWide(ch.codePointAt(0)!) ? 2 : 1;
-    if (n + w > width && cur) {
-      lines.push(cur);
-      cur = '';
-      n = 0;
-    }
-    cur += ch;
-    n += w;
-  }
-  lines.push(cur);
-  return lines;
-}
-
-/** rich's divide_line: character offsets where a line of text breaks to fit `width`. */
-function divideLine(text: string, width: number, fold: boolean): number[] {
-  const breaks: number[] = [];
-  let cellOffset = 0;
-  const re = /\s*\S+\s*/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    let start = m.index;
-    const word = m[0];
-    const wordLength = cellLen(word.trimEnd());
-    const remaining = width - cellOffset;
-    if (remaining >= wordLength) cellOffset += cellLen(word);
-    else if (wordLength > width) {
-      if (fold) {
-        const pieces = chopCells(word, width);
-        pieces.forEach((piece, i) => {
-          if (start) breaks.push(start);
-          if (i === pieces.length - 1) cellOffset = cellLen(piece);
-          else start += piece.length;
-        });
-      } else {
-        if (start) breaks.push(start);
-        cellOffset = cellLen(word);
-      }
-    } else if (cellOffset && start) {
-      breaks.push(start);
-      cellOffset = cellLen(word);
-    }
-  }
-  return breaks;
-}
-
-type Justify = 'left' | 'right' | 'center' | 'default';
-type Overflow = 'ellipsis' | 'fold';
-
-function truncate(line: string, width: number, overflow: Overflow): string {
-  if (cellLen(line) <= width) return line;
-  return overflow === 'ellipsis' ? setCellSize(line, width - 1) + '…' : setCellSize(line, width);
-}
-
-/** rich's Text.wrap: the lines a text occupies at `width`, justified. */
-function wrapText(text: string, width: number, justify: Justify, overflow: Overflow): string[] {
-  const out: string[] = [];
-  for (const para of text.split('\n')) {
-    const offsets = divideLine(para, width, overflow === 'fold');
-    const bounds = [0, ...offsets, para.length];
-    let lines: string[] = [];
-    for (let i = 0; i + 1 < bounds.length; i++) lines.push(para.slice(bounds[i], bounds[i + 1]));
-    // rstrip_end: drop trailing whitespace that sticks out past the width.
-    lines = lines.map((l) => {
-      const excess = cellLen(l) - width;
-      if (excess <= 0) return l;
-      const ws = /\s+$/.exec(l);
-      return ws ? l.slice(0, l.length - Math.min(ws[0].length, excess)) : l;
-    });
-    lines = lines.map((l) => {
-      if (justify === 'left') {
-        const t = truncate(l, width, overflow);
-        return t + ' '.repeat(Math.max(0, width - cellLen(t)));
-      }
-      if (justify === 'right') {
-        const t = truncate(l.trimEnd(), width, overflow);
-        return ' '.repeat(width - cellLen(t)) + t;
-      }
-      if (justify === 'center') {
-        const t = truncate(l.trimEnd(), width, overflow);
-        const left = Math.floor((width - cellLen(t)) / 2);
-        return ' '.repeat(left) + t + ' '.repeat(width - cellLen(t) - left);
-      }
-      return truncate(l, width, overflow);
-    });
-    out.push(...lines);
-  }
-  return out;
-}
-
-/** Python's round(): halves to even. */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/** rich's ratio_reduce: take `total` away from `values`, evenly. */
-function ratioReduce(total: number, ratios: number[], maximums: number[], values: number[]): number[] {
-  ratios = ratios.map((r, i) => (maximums[i] ? r : 0));
-  let totalRatio = ratios.reduce((a, b) => a + b, 0);
-  if (!totalRatio) return [...values];
-  let remaining = total;
-  return values.map((value, i) => {
-    const ratio = ratios[i];
-    if (ratio && totalRatio > 0) {
-      const distributed = Math.min(maximums[i], roundHalfEven((ratio * remaining) / totalRatio));
-      remaining -= distributed;
-      totalRatio -= ratio;
-      return value - distributed;
-    }
-    return value;
-  });
-}
-
-interface Column {
-  header: string;
-  justify: Justify;
-  width: number;
-}
-
-/** A rich Table(width=lineLength, show_lines=True) with fixed-width columns, box HEAVY_HEAD. */
-function renderTable(columns: Column[], rows: string[][], tableWidth: number): string[] {
-  const extra = 2 + columns.length - 1;
-  const maxWidth = tableWidth - extra;
-  let widths = columns.map((c) => Math.min(c.width + 2, maxWidth));
-  const sum = widths.reduce((a, b) => a + b, 0);
-  if (sum > maxWidth) widths = ratioReduce(sum - maxWidth, widths.map(() => 1), widths, widths);
-  widths = widths.map((w) => Math.max(w, 0));
-
-  const renderRow = (cells: string[], left: string, mid: string, right: string): string[] => {
-    const cellLines = cells.map((text, i) => {
-      const inner = Math.max(widths[i] - 2, 0);
-      return wrapText(text, inner, columns[i].justify, 'ellipsis').map((l) => setCellSize(` ${l} `, widths[i]));
-    });
-    const height = Math.max(...cellLines.map((c) => c.length));
-    const out: string[] = [];
-    for (let r = 0; r < height; r++) out.push(left + cellLines.map((c, i) => c[r] ?? ' '.repeat(widths[i])).join(mid) + right);
-    return out;
-  };
-  const rule = (l: string, h: string, m: string, r: string) => l + widths.map((w) => h.repeat(w)).join(m) + r;
-
-  const lines = [rule('┏', '━', '┳', '┓'), ...renderRow(columns.map((c) => c.header), '┃', '┃', '┃'), rule('┡', '━', '╇', '┩')];
-  rows.forEach((row, i) => {
-    if (i > 0) lines.push(rule('├', '─', '┼', '┤'));
-    lines.push(...renderRow(row, '│', '│', '│'));
-  });
-  lines.push(rule('└', '─', '┴', '┘'));
-  return lines;
-}
-
 function defaultTerminalColumns(): number {
   const env = typeof process !== 'undefined' ? process.env.COLUMNS : undefined;
   if (env && /^\d+$/.test(env)) return Number(env);
@@ -371,13 +114,11 @@ function optimizerWeights(model: Model): { count: number; bytes: number } | null
 export function summarize(model: Model, options: SummaryOptions = {}): string {
   const terminal = options.terminalColumns ?? defaultTerminalColumns();
   const sequentialModel = isSequential(model);
-  let layers: Layer[];
+  const layers = model.layers;
   let sequentialLike = true;
-  let relevantNodes: Set<LayerNode> | null = null;
-  if (sequentialModel || model.inputs.length === 0) layers = model.layers;
-  else {
-    const graph = kerasGraph(model);
-    layers = graph.operations;
+  let relevantNodes: ReadonlySet<LayerNode> | null = null;
+  if (!sequentialModel && model.inputs.length > 0) {
+    const graph = model.layerGraph;
     const seen: LayerNode[] = [];
     for (const nodes of graph.nodesByDepth.values()) {
       if (nodes.length > 1 || (nodes.length === 1 && nodes[0].inputs.length > 1)) {
@@ -438,10 +179,7 @@ export function summarize(model: Model, options: SummaryOptions = {}): string {
   };
   const rowsFor = (layer: Layer, level: number): string[][] => {
     const rows = [fields(layer, level ? '   '.repeat(level) + '└ ' : '')];
-    if (options.expandNested && isModel(layer)) {
-      const nested = kerasLayers(layer);
-      for (const l of nested) rows.push(...rowsFor(l, level + 1));
-    }
+    if (options.expandNested && isModel(layer)) for (const l of layer.layers) rows.push(...rowsFor(l, level + 1));
     return rows;
   };
 
