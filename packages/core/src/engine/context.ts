@@ -1,5 +1,5 @@
 import { placeholder, randomUniformLeaf, type SymShape, type Value } from '../ir/graph.js';
-import { constant } from '../ops/registry.js';
+import { constant } from '../ops/constant.js';
 import type { Variable } from './variable.js';
 
 /**

@@ -1,5 +1,6 @@
 import { ShapeError } from '../errors.js';
 import { add, scalar } from '../ops/index.js';
+import { sameShape, sumTo } from '../ops/broadcast.js';
 import { topoSort, withScope, type Value } from './graph.js';
 
 /**
@@ -21,9 +22,11 @@ export function gradients(loss: Value, wrt: Value[]): (Value | null)[] {
     const dys = node.outputs.map((o) => grads.get(o) ?? null);
     if (dys.every((d) => d === null) || !node.inputs.some((v) => live.has(v))) continue;
     if (!node.op.grad) throw new ShapeError(`Op ${node.op.name}${node.scope ? ` in '${node.scope}'` : ''} has no gradient, but the loss depends on it through a trainable weight`);
-    const inputGrads = withScope(node.scope ? `${node.scope}/grad` : 'grad', () =>
-      node.op.grad!({ inputs: node.inputs, outputs: node.outputs, dys, attrs: node.attrs }),
-    );
+    const inputGrads = withScope(node.scope ? `${node.scope}/grad` : 'grad', () => {
+      const raw = node.op.grad!({ inputs: node.inputs, outputs: node.outputs, dys, attrs: node.attrs });
+      // A gradient for a broadcast input may come in the output's shape: sum it back (the adjoint of broadcasting).
+      return raw.map((g, i) => (g && !sameShape(g.shape, node.inputs[i].shape) ? sumTo(g, node.inputs[i]) : g));
+    });
     node.inputs.forEach((input, i) => {
       const g = inputGrads[i];
       if (!g || !live.has(input) || input.dtype !== 'float32') return;

@@ -1,4 +1,4 @@
-import type { DType, Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/tensor.js';
 import { ShapeError } from '../errors.js';
 
 /** A dimension: a number, or null where it is only known at run time (the batch). */
@@ -24,7 +24,7 @@ export interface OutputSpec {
 
 /**
  * An op is defined once: its name, inputs, shape/dtype rule and gradient (written in other
- * ops). Backends add lowerings keyed by the op's name; core never needs to know them.
+ * ops). Backends register a lowering per op (typed by `A`); core never needs to know them.
  */
 export interface OpDef<A extends Attrs = Attrs> {
   readonly name: string;
@@ -32,7 +32,11 @@ export interface OpDef<A extends Attrs = Attrs> {
   readonly inputs: readonly string[];
   /** Shape and dtype of every output, from the inputs' symbolic shapes and the attributes. */
   inferShape(inputs: Value[], attrs: A): OutputSpec[];
-  /** Input gradients given output gradients (null = no gradient flows). Absent: not differentiable. */
+  /**
+   * Input gradients given output gradients (null = no gradient flows), written in ops. A
+   * gradient may have the output's shape where its input was broadcast: autodiff sums it
+   * back to the input's shape. Absent: not differentiable.
+   */
   grad?(ctx: GradContext<A>): (Value | null)[];
 }
 
@@ -70,7 +74,7 @@ export class Value {
 export class Node {
   outputs: Value[] = [];
   constructor(
-    readonly op: OpDef<any>,
+    readonly op: OpDef,
     readonly inputs: Value[],
     readonly attrs: Attrs,
     readonly scope: string,
@@ -179,9 +183,4 @@ export class Graph {
   get feeds(): Value[] {
     return [...this.inputs, ...this.randomInputs];
   }
-}
-
-/** Constant tensors baked into a graph (initializers in ONNX terms). */
-export interface ConstantAttrs extends Attrs {
-  value: Tensor;
 }

@@ -62,7 +62,8 @@ export const Conv = defineOp<ConvAttrs>({
  * The adjoint of Conv with respect to its input (a "transposed convolution"): dy [N, Ho, Wo, F]
  * and the forward kernel give dx [N, H, W, C]. Also the forward op of Conv2DTranspose.
  */
-export const ConvBackpropInput = defineOp<ConvAttrs & { inputSize: [number, number] }>({
+export type ConvBackpropInputAttrs = ConvAttrs & { inputSize: [number, number] };
+export const ConvBackpropInput = defineOp<ConvBackpropInputAttrs>({
   name: 'ConvBackpropInput',
   inputs: ['dy', 'kernel'],
   inferShape: ([dy, k], a) => {
@@ -80,7 +81,8 @@ export const ConvBackpropInput = defineOp<ConvAttrs & { inputSize: [number, numb
 });
 
 /** The adjoint of Conv with respect to its kernel: x and dy give dkernel [kh, kw, C / groups, F]. */
-export const ConvBackpropFilter = defineOp<ConvAttrs & { kernelShape: [number, number, number, number] }>({
+export type ConvBackpropFilterAttrs = ConvAttrs & { kernelShape: [number, number, number, number] };
+export const ConvBackpropFilter = defineOp<ConvBackpropFilterAttrs>({
   name: 'ConvBackpropFilter',
   inputs: ['x', 'dy'],
   inferShape: ([x, dy], a) => {

@@ -1,10 +1,12 @@
 import type { OpDef, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, broadcastShapes, cast, defineOp, scalar } from './registry.js';
-import { expandLike, reshapeLike } from './shape.js';
-import { sumTo } from './reduce.js';
+import { apply1, broadcastShapes, defineOp } from './registry.js';
+import { cast, scalar } from './constant.js';
 
 // Each op: definition, shape rule and gradient together. Gradients are written in ops.
+// Binary ops broadcast (numpy rules); their gradients are given in the output's shape and
+// autodiff sums each back to its input's shape (broadcast.ts's sumTo), so this family needs no
+// reduction.
 
 const sameShape: OpDef['inferShape'] = ([x]) => [{ shape: x.shape, dtype: x.dtype }];
 const binaryShape =
@@ -17,40 +19,40 @@ const binaryShape =
 // ---- binary arithmetic (numpy broadcasting) ----
 export const Add = defineOp({
   name: 'Add', inputs: ['a', 'b'], inferShape: binaryShape('Add'),
-  grad: ({ inputs: [a, b], dys: [dy] }) => [sumTo(dy!, a), sumTo(dy!, b)],
+  grad: ({ dys: [dy] }) => [dy!, dy!],
 });
 export const Sub = defineOp({
   name: 'Sub', inputs: ['a', 'b'], inferShape: binaryShape('Sub'),
-  grad: ({ inputs: [a, b], dys: [dy] }) => [sumTo(dy!, a), sumTo(neg(dy!), b)],
+  grad: ({ dys: [dy] }) => [dy!, neg(dy!)],
 });
 export const Mul = defineOp({
   name: 'Mul', inputs: ['a', 'b'], inferShape: binaryShape('Mul'),
-  grad: ({ inputs: [a, b], dys: [dy] }) => [sumTo(mul(dy!, b), a), sumTo(mul(dy!, a), b)],
+  grad: ({ inputs: [a, b], dys: [dy] }) => [mul(dy!, b), mul(dy!, a)],
 });
 export const Div = defineOp({
   name: 'Div', inputs: ['a', 'b'], inferShape: binaryShape('Div'),
-  grad: ({ inputs: [a, b], outputs: [y], dys: [dy] }) => [sumTo(div(dy!, b), a), sumTo(neg(div(mul(dy!, y), b)), b)],
+  grad: ({ inputs: [, b], outputs: [y], dys: [dy] }) => [div(dy!, b), neg(div(mul(dy!, y), b))],
 });
 export const Maximum = defineOp({
   name: 'Max', inputs: ['a', 'b'], inferShape: binaryShape('Max'),
   grad: ({ inputs: [a, b], dys: [dy] }) => {
     const pickA = cast(greaterEqual(a, b), 'float32');
-    return [sumTo(mul(dy!, pickA), a), sumTo(mul(dy!, sub(scalar(1), pickA)), b)];
+    return [mul(dy!, pickA), mul(dy!, sub(scalar(1), pickA))];
   },
 });
 export const Minimum = defineOp({
   name: 'Min', inputs: ['a', 'b'], inferShape: binaryShape('Min'),
   grad: ({ inputs: [a, b], dys: [dy] }) => {
     const pickA = cast(lessEqual(a, b), 'float32');
-    return [sumTo(mul(dy!, pickA), a), sumTo(mul(dy!, sub(scalar(1), pickA)), b)];
+    return [mul(dy!, pickA), mul(dy!, sub(scalar(1), pickA))];
   },
 });
 /** a ** b; gradient for a only where b is a constant exponent is the common case, both are given. */
 export const Pow = defineOp({
   name: 'Pow', inputs: ['a', 'b'], inferShape: binaryShape('Pow'),
   grad: ({ inputs: [a, b], outputs: [y], dys: [dy] }) => [
-    sumTo(mul(dy!, mul(b, pow(a, sub(b, scalar(1))))), a),
-    sumTo(mul(dy!, mul(y, log(a))), b),
+    mul(dy!, mul(b, pow(a, sub(b, scalar(1))))),
+    mul(dy!, mul(y, log(a))),
   ],
 });
 
@@ -69,9 +71,9 @@ export const Where = defineOp({
     if (a.dtype !== b.dtype) throw new ShapeError(`Where: branch dtypes differ (${a.dtype} vs ${b.dtype})`);
     return [{ shape: broadcastShapes(c.shape, broadcastShapes(a.shape, b.shape, 'Where'), 'Where'), dtype: a.dtype }];
   },
-  grad: ({ inputs: [c, a, b], dys: [dy] }) => {
+  grad: ({ inputs: [c], dys: [dy] }) => {
     const zero = scalar(0);
-    return [null, sumTo(where(c, dy!, zero), a), sumTo(where(c, zero, dy!), b)];
+    return [null, where(c, dy!, zero), where(c, zero, dy!)];
   },
 });
 
@@ -102,7 +104,8 @@ export const Softplus = defineOp({
   name: 'Softplus', inputs: ['x'], inferShape: sameShape,
   grad: ({ inputs: [x], dys: [dy] }) => [mul(dy!, sigmoid(x))],
 });
-export const Elu = defineOp<{ alpha: number }>({
+export type EluAttrs = { alpha: number };
+export const Elu = defineOp<EluAttrs>({
   name: 'Elu', inputs: ['x'], inferShape: sameShape,
   // x = 0 takes the linear branch, as TF's gradient does (it matters for selu's scale · elu).
   grad: ({ inputs: [x], outputs: [y], dys: [dy], attrs: { alpha } }) => [
@@ -110,7 +113,8 @@ export const Elu = defineOp<{ alpha: number }>({
   ],
 });
 /** Clamp to [min, max]; the gradient passes where x is inside (edges included, as TF does). */
-export const Clip = defineOp<{ min: number; max: number }>({
+export type ClipAttrs = { min: number; max: number };
+export const Clip = defineOp<ClipAttrs>({
   name: 'Clip', inputs: ['x'], inferShape: sameShape,
   grad: ({ inputs: [x], dys: [dy], attrs: { min, max } }) => {
     const inside = cast(greaterEqual(x, scalar(min)), 'float32');
@@ -149,5 +153,3 @@ export const elu = (x: Value, alpha = 1) => apply1(Elu, [x], { alpha });
 export const clip = (x: Value, min: number, max: number) => apply1(Clip, [x], { min, max });
 export const square = (x: Value) => mul(x, x);
 
-// Re-exported so gradient code elsewhere can share one import.
-export { expandLike, reshapeLike };

@@ -2,7 +2,7 @@ import { formatShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { apply1, defineOp } from './registry.js';
 
-type MatMulAttrs = { transA: boolean; transB: boolean };
+export type MatMulAttrs = { transA: boolean; transB: boolean };
 
 /** op(a) · op(b) for rank-2 operands, op = optional transpose (ONNX Gemm's transA/transB). */
 export const MatMul = defineOp<MatMulAttrs>({

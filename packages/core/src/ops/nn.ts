@@ -4,7 +4,8 @@ import { apply1, defineOp, normalizeAxes } from './registry.js';
 import { exp, mul, sub } from './elementwise.js';
 import { sum } from './reduce.js';
 
-type AxisAttrs = { axis: number };
+/** Softmax and LogSoftmax: the (normalized) axis they normalize along. */
+export type AxisAttrs = { axis: number };
 
 /** exp(x) / sum(exp(x)) along one axis. */
 export const Softmax = defineOp<AxisAttrs>({
@@ -23,7 +24,8 @@ export const LogSoftmax = defineOp<AxisAttrs>({
 });
 
 /** int32 class indices → float32 one-hot rows (a new last axis of size depth). */
-export const OneHot = defineOp<{ depth: number }>({
+export type OneHotAttrs = { depth: number };
+export const OneHot = defineOp<OneHotAttrs>({
   name: 'OneHot',
   inputs: ['indices'],
   inferShape: ([i], { depth }) => {

@@ -1,6 +1,7 @@
 import { formatShape, type OpDef, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, cast, defineOp, scalar } from './registry.js';
+import { apply1, defineOp } from './registry.js';
+import { cast, scalar } from './constant.js';
 import { add, equal, mul, sub } from './elementwise.js';
 import { concat, reshape, slice } from './shape.js';
 import { convOutputSize, convPads } from './conv.js';
@@ -11,6 +12,24 @@ export type PoolAttrs = {
   strides: [number, number];
   pads: [number, number, number, number];
 };
+
+/**
+ * How many cells of each pooling window over an h × w input are not padding: what an average
+ * excluding padding divides by (Keras/TF 'same'). Row-major over the [Ho, Wo] output; every
+ * backend shapes it as its layout needs.
+ */
+export function windowCounts([h, w]: [number, number], a: PoolAttrs): { counts: Float32Array; outSize: [number, number] } {
+  const ho = convOutputSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]);
+  const wo = convOutputSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]);
+  const counts = new Float32Array(ho * wo);
+  for (let i = 0; i < ho; i++)
+    for (let j = 0; j < wo; j++) {
+      const r0 = i * a.strides[0] - a.pads[0];
+      const c0 = j * a.strides[1] - a.pads[1];
+      counts[i * wo + j] = (Math.min(h, r0 + a.kernel[0]) - Math.max(0, r0)) * (Math.min(w, c0 + a.kernel[1]) - Math.max(0, c0));
+    }
+  return { counts, outSize: [ho, wo] };
+}
 
 function pooledShape(op: string, x: Value, a: PoolAttrs): (number | null)[] {
   if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${formatShape(x.shape)}`);

@@ -1,10 +1,14 @@
 import type { SymShape, Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
-import { apply1, cast, defineOp, normalizeAxes, scalar } from './registry.js';
+import { apply1, defineOp, normalizeAxes } from './registry.js';
+import { cast, scalar } from './constant.js';
 import { div, equal, mul } from './elementwise.js';
-import { expandLike, reshapeLike, unsqueeze } from './shape.js';
+import { unsqueeze } from './shape.js';
+// Summing and broadcasting are each other's gradients: broadcast.ts imports this file too.
+import { expandLike } from './broadcast.js';
 
-type ReduceAttrs = { axes: number[]; keepdims: boolean };
+/** Reduce over `axes` (normalized, sorted; empty = nothing is reduced). */
+export type ReduceAttrs = { axes: number[]; keepdims: boolean };
 
 function reducedShape(shape: SymShape, axes: number[], keepdims: boolean): SymShape {
   return keepdims ? shape.map((d, i) => (axes.includes(i) ? 1 : d)) : shape.filter((_, i) => !axes.includes(i));
@@ -40,7 +44,8 @@ export const ReduceMax = defineOp<ReduceAttrs>({
   },
 });
 /** Index of the largest value along one axis, int32. */
-export const ArgMax = defineOp<{ axis: number; keepdims: boolean }>({
+export type ArgMaxAttrs = { axis: number; keepdims: boolean };
+export const ArgMax = defineOp<ArgMaxAttrs>({
   name: 'ArgMax', inputs: ['x'],
   inferShape: ([x], { axis, keepdims }) => [{ shape: reducedShape(x.shape, [axis], keepdims), dtype: 'int32' }],
 });
@@ -52,7 +57,8 @@ function countOf(x: Value, axes: number[]): Value {
   return apply1(SizeOf, [x], { axes });
 }
 /** Product of x's run-time dimensions over `axes`, as a float32 scalar. */
-export const SizeOf = defineOp<{ axes: number[] }>({
+export type SizeOfAttrs = { axes: number[] };
+export const SizeOf = defineOp<SizeOfAttrs>({
   name: 'SizeOf', inputs: ['x'],
   inferShape: () => [{ shape: [], dtype: 'float32' }],
   grad: () => [null],
@@ -66,22 +72,3 @@ export const max = reducer(ReduceMax);
 export const argMax = (x: Value, axis = -1, keepdims = false) =>
   apply1(ArgMax, [x], { axis: normalizeAxes(axis, x.rank, 'ArgMax')[0], keepdims });
 export const sizeOf = (x: Value, axes?: number[]) => apply1(SizeOf, [x], { axes: normalizeAxes(axes, x.rank, 'SizeOf') });
-
-/**
- * The adjoint of broadcasting: sum dy over the axes along which `like` was broadcast,
- * then give it `like`'s shape.
- */
-export function sumTo(dy: Value, like: Value): Value {
-  const offset = dy.rank - like.rank;
-  const leading = Array.from({ length: Math.max(0, offset) }, (_, i) => i);
-  const broadcast: number[] = [];
-  for (let i = offset; i < dy.rank; i++) if (like.shape[i - offset] === 1 && dy.shape[i] !== 1) broadcast.push(i);
-  // Broadcast axes keep their 1; leading axes go away: the result then has like's shape.
-  let out = broadcast.length ? sum(dy, broadcast, true) : dy;
-  if (leading.length) out = sum(out, leading, false);
-  return sameShape(out.shape, like.shape) ? out : reshapeLike(out, like);
-}
-
-function sameShape(a: SymShape, b: SymShape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}

@@ -1,14 +1,16 @@
 import { formatShape, type Dim, type SymShape, type Value } from '../ir/graph.js';
 import { ShapeError } from '../errors.js';
 import { apply1, defineOp } from './registry.js';
-// reduce.ts imports this file too; the cycle is safe because gradients only run after both have loaded.
-import { sum, sumTo } from './reduce.js';
+
+// Ops that move values without computing: reshapes, transposes, indexing, padding, slicing,
+// joining. Their gradients are shape ops too.
 
 /**
  * Reshape with ONNX semantics: 0 copies the input's dimension at that position, -1 is inferred.
  * Flatten is `reshape(x, [0, -1])`, which keeps the batch dimension symbolic.
  */
-export const Reshape = defineOp<{ shape: number[] }>({
+export type ReshapeAttrs = { shape: number[] };
+export const Reshape = defineOp<ReshapeAttrs>({
   name: 'Reshape',
   inputs: ['x'],
   inferShape: ([x], { shape }) => [{ shape: reshapeShape(x.shape, shape), dtype: x.dtype }],
@@ -51,16 +53,8 @@ export const ReshapeLike = defineOp({
   grad: ({ inputs: [x], dys: [dy] }) => [reshapeLike(dy!, x), null],
 });
 
-/** Broadcast x (already keepdims-shaped) up to ref's run-time shape. */
-export const ExpandLike = defineOp({
-  name: 'ExpandLike',
-  inputs: ['x', 'ref'],
-  inferShape: ([x, ref]) => [{ shape: ref.shape, dtype: x.dtype }],
-  // The adjoint of broadcasting is summing back.
-  grad: ({ inputs: [x], dys: [dy] }) => [sumTo(dy!, x), null],
-});
-
-export const Transpose = defineOp<{ perm: number[] }>({
+export type TransposeAttrs = { perm: number[] };
+export const Transpose = defineOp<TransposeAttrs>({
   name: 'Transpose',
   inputs: ['x'],
   inferShape: ([x], { perm }) => {
@@ -75,8 +69,9 @@ export const Transpose = defineOp<{ perm: number[] }>({
   },
 });
 
-/** Insert size-1 axes at the given positions of the output. */
-export const Unsqueeze = defineOp<{ axes: number[] }>({
+/** Insert size-1 axes at the given positions of the output (sorted). */
+export type UnsqueezeAttrs = { axes: number[] };
+export const Unsqueeze = defineOp<UnsqueezeAttrs>({
   name: 'Unsqueeze',
   inputs: ['x'],
   inferShape: ([x], { axes }) => {
@@ -107,7 +102,8 @@ export const Gather = defineOp({
 export const gather = (x: Value, indices: Value) => apply1(Gather, [x, indices]);
 
 /** Constant padding: `pads` = [begin per axis…, end per axis…] (ONNX order), non-negative. */
-export const Pad = defineOp<{ pads: number[]; value: number }>({
+export type PadAttrs = { pads: number[]; value: number };
+export const Pad = defineOp<PadAttrs>({
   name: 'Pad',
   inputs: ['x'],
   inferShape: ([x], { pads }) => {
@@ -125,7 +121,8 @@ export const Pad = defineOp<{ pads: number[]; value: number }>({
 });
 
 /** x[starts:ends] per axis; a null end means "to the end". Static bounds. */
-export const Slice = defineOp<{ starts: number[]; ends: (number | null)[] }>({
+export type SliceAttrs = { starts: number[]; ends: (number | null)[] };
+export const Slice = defineOp<SliceAttrs>({
   name: 'Slice',
   inputs: ['x'],
   inferShape: ([x], { starts, ends }) => {
@@ -148,7 +145,8 @@ export const Slice = defineOp<{ starts: number[]; ends: (number | null)[] }>({
 });
 
 /** Join along one axis (all other dimensions equal). */
-export const Concat = defineOp<{ axis: number }>({
+export type ConcatAttrs = { axis: number };
+export const Concat = defineOp<ConcatAttrs>({
   name: 'Concat',
   inputs: ['...xs'],
   inferShape: (xs, { axis }) => {
@@ -177,38 +175,11 @@ export const Concat = defineOp<{ axis: number }>({
   },
 });
 
-/** Repeat x `repeats[i]` times along each axis (static repeats). */
-export const Tile = defineOp<{ repeats: number[] }>({
-  name: 'Tile',
-  inputs: ['x'],
-  inferShape: ([x], { repeats }) => {
-    if (repeats.length !== x.rank || repeats.some((r) => !Number.isInteger(r) || r < 1)) throw new ShapeError(`Tile: need one positive repeat count per axis of ${formatShape(x.shape)}, got [${repeats.join(', ')}]`);
-    return [{ shape: x.shape.map((d, i) => (d === null ? (repeats[i] === 1 ? null : null) : d * repeats[i])), dtype: x.dtype }];
-  },
-  // Each input element appears once per tile: split every tiled axis into [repeat, size] and sum the repeats.
-  grad: ({ inputs: [x], dys: [dy], attrs: { repeats } }) => {
-    const split: number[] = [];
-    const sumAxes: number[] = [];
-    x.shape.forEach((d, i) => {
-      if (repeats[i] === 1) split.push(d === null ? 0 : d);
-      else {
-        sumAxes.push(split.length);
-        split.push(repeats[i], d as number);
-      }
-    });
-    if (!sumAxes.length) return [dy!];
-    // 0 (copy) only works where the axis position is unchanged; a symbolic axis is only allowed before the first split.
-    return [reshapeLike(sum(reshape(dy!, split), sumAxes), x)];
-  },
-});
-
 export const pad = (x: Value, pads: number[], value = 0) => apply1(Pad, [x], { pads, value });
 export const slice = (x: Value, starts: number[], ends: (number | null)[]): Value => apply1(Slice, [x], { starts, ends });
 export const concat = (xs: Value[], axis: number) => apply1(Concat, xs, { axis: axis < 0 ? axis + xs[0].rank : axis });
-export const tile = (x: Value, repeats: number[]) => apply1(Tile, [x], { repeats });
 export const reshape = (x: Value, shape: number[]) => apply1(Reshape, [x], { shape });
 export const reshapeLike = (x: Value, ref: Value): Value => (sameStaticShape(x.shape, ref.shape) ? x : apply1(ReshapeLike, [x, ref]));
-export const expandLike = (x: Value, ref: Value) => apply1(ExpandLike, [x, ref]);
 export const transpose = (x: Value, perm: number[]): Value => apply1(Transpose, [x], { perm });
 /** Keras' Flatten: keep the batch dimension, merge the rest. */
 export const flatten = (x: Value) => reshape(x, [0, -1]);
