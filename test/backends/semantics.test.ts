@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Graph, Tensor, UnsupportedOpError, apply1, defineOp, opRegistry, ops, placeholder, withScope, type Value } from '@layerwise/core';
 import '@layerwise/layers';
+import { lowerings as onnxLowerings } from '@layerwise/backend-onnx';
 import { lowerings as tfjsLowerings } from '@layerwise/backend-tfjs';
 import { BACKENDS } from '../helpers/backends.js';
 import { runGraph } from '../helpers/run.js';
@@ -152,8 +153,11 @@ const CASES: Case[] = [
   },
 ];
 
-it('the tfjs backend has a lowering for every registered op', () => {
-  expect([...opRegistry.keys()].filter((name) => !tfjsLowerings[name])).toEqual([]);
+it.each([
+  ['onnx', onnxLowerings],
+  ['tfjs', tfjsLowerings],
+])('the %s backend has a lowering for every registered op', (_, lowerings) => {
+  expect([...opRegistry.keys()].filter((name) => !lowerings.has(name))).toEqual([]);
 });
 
 describe.each(BACKENDS)('op semantics on $name', ({ backend }) => {

@@ -3,7 +3,7 @@
 import { registerLowering } from '@layerwise/backend-onnx';
 import { ScaledSwishOp } from './op.js';
 
-registerLowering(ScaledSwishOp.name, (n, g) => {
+registerLowering(ScaledSwishOp, (n, g) => {
   const bx = g.node('Mul', [n.in(1), n.in(0)]);
   return g.node('Mul', [n.in(0), g.node('Sigmoid', [bx])]);
 });

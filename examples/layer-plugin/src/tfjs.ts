@@ -4,5 +4,5 @@ import * as tf from '@tensorflow/tfjs-core';
 import { composite, registerLowering } from '@layerwise/backend-tfjs';
 import { ScaledSwishOp } from './op.js';
 
-registerLowering(ScaledSwishOp.name, () => composite((x, beta) => tf.mul(x, tf.sigmoid(tf.mul(beta, x)))));
+registerLowering(ScaledSwishOp, () => composite((x, beta) => tf.mul(x, tf.sigmoid(tf.mul(beta, x)))));
 export { ScaledSwishOp };

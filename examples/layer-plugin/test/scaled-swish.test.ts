@@ -9,7 +9,7 @@ import {
 import { Dense, Flatten } from '@layerwise/layers';
 import { BACKENDS } from '../../../test/helpers/backends.js';
 // The plugin, as a user imports it: the layer and op, then the lowerings for the backends in use.
-import { ScaledSwish, scaledSwish } from '../src/index.js';
+import { ScaledSwish, ScaledSwishOp, scaledSwish } from '../src/index.js';
 import '../src/onnx.js';
 import '../src/tfjs.js';
 
@@ -163,13 +163,13 @@ describe('ScaledSwish plugin: errors name the layer', () => {
 describe('ScaledSwish plugin: without its lowering', () => {
   it('a backend that lacks the op says so when the graph is compiled, naming the op and the layer', async () => {
     const onnx = await import('@layerwise/backend-onnx');
-    const saved = onnx.lowerings['layerwise-example/ScaledSwish'];
-    delete onnx.lowerings['layerwise-example/ScaledSwish'];
+    const saved = onnx.lowerings.get(ScaledSwishOp.name)!;
+    onnx.lowerings.delete(ScaledSwishOp.name);
     try {
       const model = new Sequential({ backend: new onnx.OnnxBackend(), layers: [new Dense(4, { inputShape: [3] }), new ScaledSwish({ fused: true, name: 'fused_swish' })] });
       await expect(model.predict(Tensor.zeros([2, 3]), { verbose: 0 })).rejects.toThrow(/layerwise-example\/ScaledSwish[\s\S]*fused_swish|fused_swish[\s\S]*layerwise-example\/ScaledSwish/);
     } finally {
-      onnx.registerLowering('layerwise-example/ScaledSwish', saved);
+      onnx.lowerings.set(ScaledSwishOp.name, saved);
     }
   });
 });

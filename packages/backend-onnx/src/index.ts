@@ -5,9 +5,10 @@ import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
 
-export { lowerings, registerLowering, lowerGraph, DEFAULT_OPSET, OrtValue, OrtExecutable };
-export type { Lowering, Lowerings, LoweringNode } from './onnx/builder.js';
-export { OnnxGraphBuilder } from './onnx/builder.js';
+// The public API is what README.md documents: the backend, and what a plugin op needs to lower itself.
+export { lowerings, registerLowering };
+export type { Lowering, LoweringNode } from './lower/table.js';
+export type { OnnxGraphBuilder } from './onnx/builder.js';
 
 export interface OnnxBackendOptions extends SessionOptions {
   opset?: number;

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Backend, CompileOptions, Graph, Tensor } from '@layerwise/core';
 import { lowerings, maskLowerings, registerLowering } from './lower/index.js';
 import { buildPlan, TfjsExecutable } from './runtime/executable.js';
-import { activateKernels, isActive, KERNELS, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsName } from './runtime/kernels.js';
-import { TF_DTYPE, TfjsValue } from './runtime/values.js';
+import { activateKernels, isActive, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsName } from './runtime/kernels.js';
+import { TfjsValue } from './runtime/values.js';
 
-export { lowerings, registerLowering, TfjsExecutable, TfjsValue, TF_DTYPE, KERNELS };
-export type { Kernel, Lowering, Lowerings, LoweringNode } from './lower/types.js';
+// The public API is what README.md documents: the backend, and what a plugin op needs to lower itself.
+export { lowerings, registerLowering };
+export type { Kernel, Lowering, LoweringNode } from './lower/table.js';
 export { composite } from './lower/util.js';
 export type { Kernels, KernelsName };
 

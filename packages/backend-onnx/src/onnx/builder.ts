@@ -1,4 +1,4 @@
-import { Tensor, type Node } from '@layerwise/core';
+import { Tensor } from '@layerwise/core';
 import type { AttrValue, Initializer, NodeSpec } from './model.js';
 
 /** Builds the ONNX node list while ops are lowered; knows the opset so lowerings can branch on it. */
@@ -54,14 +54,3 @@ export class OnnxGraphBuilder {
     return axesAsInput ? this.node(opType, [x, this.int64(axes)], { keepdims: k }) : this.node(opType, [x], { axes, keepdims: k });
   }
 }
-
-/** What a lowering sees of an IR node: its inputs' ONNX names and its attributes. */
-export interface LoweringNode {
-  readonly node: Node;
-  in(i: number): string;
-  readonly attrs: Record<string, any>;
-}
-
-/** A lowering emits ONNX nodes for one IR node and returns the names of its outputs. */
-export type Lowering = (n: LoweringNode, g: OnnxGraphBuilder) => string | string[];
-export type Lowerings = Record<string, Lowering>;

@@ -1,5 +1,6 @@
 import { UnsupportedOpError, type Graph, type Value } from '@layerwise/core';
-import { OnnxGraphBuilder, type Lowerings } from './builder.js';
+import type { Lowering } from '../lower/table.js';
+import { OnnxGraphBuilder } from './builder.js';
 import { encodeModel, ONNX_DTYPE, type ValueInfoSpec } from './model.js';
 
 export const DEFAULT_OPSET = 17;
@@ -19,7 +20,7 @@ const dimsOf = (name: string, shape: readonly (number | null)[]) => shape.map((d
  * Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds`
  * order. `readableNames` (for exported files) names inputs and outputs after their values.
  */
-export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_OPSET, options: { readableNames?: boolean } = {}): LoweredGraph {
+export function lowerGraph(graph: Graph, lowerings: ReadonlyMap<string, Lowering>, opset = DEFAULT_OPSET, options: { readableNames?: boolean } = {}): LoweredGraph {
   const g = new OnnxGraphBuilder(opset);
   const names = new Map<Value, string>();
   const used = new Set<string>();
@@ -36,7 +37,7 @@ export function lowerGraph(graph: Graph, lowerings: Lowerings, opset = DEFAULT_O
   });
 
   for (const node of graph.nodes) {
-    const lower = lowerings[node.op.name];
+    const lower = lowerings.get(node.op.name);
     if (!lower)
       throw new UnsupportedOpError(`The ONNX backend cannot run op '${node.op.name}'${node.scope ? ` (from layer '${node.scope.split('/')[0]}')` : ''}: no lowering is registered for it`);
     const out = lower({ node, attrs: node.attrs, in: (i) => names.get(node.inputs[i])! }, g);

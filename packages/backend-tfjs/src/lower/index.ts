@@ -1,16 +1,26 @@
-import { convolution, shapeExtra } from './conv.js';
+import type { Attrs, OpDef } from '@layerwise/core';
+import { broadcast } from './broadcast.js';
+import { constant } from './constant.js';
+import { conv } from './conv.js';
 import { elementwise, masks } from './elementwise.js';
+import { matmul } from './matmul.js';
 import { nn } from './nn.js';
+import { pool } from './pool.js';
 import { reduce } from './reduce.js';
 import { shape } from './shape.js';
-import type { Lowering, Lowerings } from './types.js';
+import { lower, type Lowering, type LoweringRow } from './table.js';
 
-/** Every IR op this backend runs, by op name. A plugin op adds its row with `registerLowering`. */
-export const lowerings: Lowerings = { ...elementwise, ...shape, ...shapeExtra, ...reduce, ...nn, ...convolution };
+// One table per op family, as core's ops/ folder has one file per family.
+const rows = [...constant, ...elementwise, ...shape, ...broadcast, ...reduce, ...matmul, ...nn, ...conv, ...pool];
+const byName = (rs: LoweringRow[]) => new Map<string, Lowering>(rs.map((r) => [r.op.name, r.lower]));
+
+/** Every IR op this backend runs: its lowering by op name. A plugin op adds its row with `registerLowering`. */
+export const lowerings = byName(rows);
 
 /** Comparisons lowered to float 0/1 masks where every reader casts them to float32 (see `masks`). */
-export const maskLowerings: Lowerings = { ...masks };
+export const maskLowerings: ReadonlyMap<string, Lowering> = byName(masks);
 
-export function registerLowering(opName: string, lowering: Lowering): void {
-  lowerings[opName] = lowering;
+/** Teach the backend an op: `fn` sees the node's attributes typed as the op declares them. */
+export function registerLowering<A extends Attrs>(op: OpDef<A>, fn: Lowering<A>): void {
+  lowerings.set(op.name, lower(op, fn).lower);
 }

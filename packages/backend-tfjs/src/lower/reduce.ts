@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Lowering, Lowerings } from './types.js';
+import { ops } from '@layerwise/core';
+import { lower, type Lowering } from './table.js';
 import { composite } from './util.js';
 
 type Reducer = (x: tf.Tensor, axes: number[], keepdims: boolean) => tf.Tensor;
@@ -25,10 +26,8 @@ function leadingAxesByPool(k: number, keepdims: boolean, mean: boolean, stock: (
 
 /** Reduce over the IR's (normalized, possibly empty) axes; an empty list leaves x as it is, as the IR's shape rule says. */
 const reduction =
-  (f: Reducer, byPool?: 'sum' | 'mean'): Lowering =>
-  ({ attrs, inputs: [input], outputs, kernels }) => {
-    const axes = attrs.axes as number[];
-    const keepdims = attrs.keepdims as boolean;
+  (f: Reducer, byPool?: 'sum' | 'mean'): Lowering<ops.ReduceAttrs> =>
+  ({ attrs: { axes, keepdims }, inputs: [input], outputs, kernels }) => {
     if (axes.length === 0) return (x) => tf.clone(x);
     const leading = axes.every((a, i) => a === i) && axes.length < input.rank;
     if (byPool && kernels === 'wasm' && input.dtype === 'float32' && leading) return leadingAxesByPool(axes.length, keepdims, byPool === 'mean', (x) => f(x, axes, keepdims));
@@ -37,16 +36,15 @@ const reduction =
     return (x) => f(x, axes, keepdims);
   };
 
-export const reduce: Lowerings = {
-  ReduceSum: reduction(tf.sum, 'sum'),
-  ReduceMean: reduction(tf.mean, 'mean'),
-  ReduceMax: reduction(tf.max),
-  ArgMax: ({ attrs: { axis, keepdims } }) => (keepdims ? composite((x) => tf.expandDims(tf.argMax(x, axis), axis)) : (x) => tf.argMax(x, axis)),
+export const reduce = [
+  lower(ops.ReduceSum, reduction(tf.sum, 'sum')),
+  lower(ops.ReduceMean, reduction(tf.mean, 'mean')),
+  lower(ops.ReduceMax, reduction(tf.max)),
+  lower(ops.ArgMax, ({ attrs: { axis, keepdims } }) => (keepdims ? composite((x) => tf.expandDims(tf.argMax(x, axis), axis)) : (x) => tf.argMax(x, axis))),
   // The product of x's dims over axes: a constant when they are known at compile time.
-  SizeOf: ({ attrs, inputs: [x] }) => {
-    const axes = attrs.axes as number[];
+  lower(ops.SizeOf, ({ attrs: { axes }, inputs: [x] }) => {
     const dims = axes.map((a) => x.shape[a]);
     if (dims.every((d) => d !== null)) return tf.scalar(dims.reduce<number>((p, d) => p * d!, 1), 'float32');
     return (t) => tf.scalar(axes.reduce((p, a) => p * t.shape[a], 1), 'float32');
-  },
-};
+  }),
+];

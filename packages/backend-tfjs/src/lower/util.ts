@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Kernel, Lowering } from './types.js';
+import type { Kernel, Lowering } from './table.js';
 
 /** A lowering whose kernel does not depend on the node. */
 export const kernel =

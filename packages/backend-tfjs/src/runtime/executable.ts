@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Tensor, UnsupportedOpError, type DeviceValue, type DType, type Executable, type Graph, type Node, type Value } from '@layerwise/core';
-import type { Kernel, Lowerings } from '../lower/types.js';
+import type { Kernel, Lowering } from '../lower/table.js';
+
+type Lowerings = ReadonlyMap<string, Lowering>;
 import { activateKernels, isActive, type Kernels } from './kernels.js';
 import { reclaim, TF_DTYPE, TfjsValue } from './values.js';
 
@@ -52,7 +54,7 @@ function maskFusions(graph: Graph, masks: Lowerings): { masked: Set<Node>; alias
   const masked = new Set<Node>();
   const aliased = new Set<Node>();
   for (const node of graph.nodes) {
-    if (!masks[node.op.name] || node.inputs.some((v) => v.dtype !== 'float32')) continue;
+    if (!masks.has(node.op.name) || node.inputs.some((v) => v.dtype !== 'float32')) continue;
     const out = node.outputs[0];
     const rs = readers.get(out) ?? [];
     if (outputs.has(out) || !rs.length || !rs.every((r) => r.op.name === 'Cast' && r.attrs.to === 'float32')) continue;
@@ -67,7 +69,7 @@ function maskFusions(graph: Graph, masks: Lowerings): { masked: Set<Node>; alias
  * constants, fold nodes whose inputs are all constants, and plan when each intermediate is freed.
  * Runs with `kernels` active (constants are made on them).
  */
-export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, masks: Lowerings = {}): Plan {
+export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, masks: Lowerings = new Map()): Plan {
   const slotOf = new Map<Value, number>();
   let slots = 0;
   const slot = (v: Value) => {
@@ -93,7 +95,7 @@ export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, 
         slotOf.set(node.outputs[0], slot(node.inputs[0]));
         continue;
       }
-      const lower = masked.has(node) ? masks[node.op.name] : lowerings[node.op.name];
+      const lower = masked.has(node) ? masks.get(node.op.name) : lowerings.get(node.op.name);
       if (!lower) throw new UnsupportedOpError(`The TensorFlow.js backend cannot run op '${node.op.name}'${layerOf(node)}: no lowering is registered for it`);
       let lowered: Kernel | tf.Tensor;
       try {

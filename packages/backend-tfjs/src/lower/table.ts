@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Node, Value } from '@layerwise/core';
+import type { Attrs, Node, OpDef, Value } from '@layerwise/core';
 import type { KernelsName } from '../runtime/kernels.js';
 
 /**
@@ -9,10 +9,10 @@ import type { KernelsName } from '../runtime/kernels.js';
  */
 export type Kernel = (...inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
 
-/** What a lowering sees of an IR node, at compile time. */
-export interface LoweringNode {
+/** What a lowering sees of an IR node, at compile time: its attributes typed as its op declares them. */
+export interface LoweringNode<A extends Attrs = Attrs> {
   readonly node: Node;
-  readonly attrs: Record<string, any>;
+  readonly attrs: A;
   /** The IR inputs and outputs: static shapes (null = known only at run time) and dtypes. */
   readonly inputs: readonly Value[];
   readonly outputs: readonly Value[];
@@ -27,5 +27,16 @@ export interface LoweringNode {
  * on every run, with everything attribute-derived already worked out), or, when the node's
  * value is known at compile time, that tensor itself (uploaded once, kept by the executable).
  */
-export type Lowering = (n: LoweringNode) => Kernel | tf.Tensor;
-export type Lowerings = Record<string, Lowering>;
+export type Lowering<A extends Attrs = Attrs> = (n: LoweringNode<A>) => Kernel | tf.Tensor;
+
+/** One row of a lowering table: an op and how it becomes tfjs kernel calls. */
+export interface LoweringRow {
+  readonly op: OpDef;
+  readonly lower: Lowering;
+}
+
+/** A table row whose lowering sees the op's own attribute type. */
+export function lower<A extends Attrs>(op: OpDef<A>, fn: Lowering<A>): LoweringRow {
+  // Sound by construction: a row's lowering only ever runs on nodes of its op, whose attributes are an A.
+  return { op, lower: fn as Lowering };
+}
