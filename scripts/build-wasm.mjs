@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Assembles the hand-written WebAssembly text files (*.wat) under packages/*/src into
 // TypeScript modules beside them (*.ts, the binary as base64), so the packages need no
-// wasm tooling at build or run time. Needs the `wabt` package (wat2wasm compiled to JS):
+// wasm tooling at build or run time. Uses the `wabt` package (wat2wasm compiled to JS, a root
+// devDependency); test/repo/wasm-sources.test.ts checks the committed modules match their .wat.
 //
-//   npm i --no-save wabt@1 && node scripts/build-wasm.mjs
+//   node scripts/build-wasm.mjs
 //   WABT=/elsewhere/node_modules/wabt node scripts/build-wasm.mjs
 //
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,8 @@ import { basename, join } from 'node:path';
 const require = createRequire(import.meta.url);
 const wabt = await (require(process.env.WABT ?? 'wabt'))();
 
-const walk = (d) => readdirSync(d).flatMap((f) => (f === 'node_modules' || f === 'dist' ? [] : statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.wat') ? [join(d, f)] : []));
+/** Every .wat file under a folder (node_modules and dist skipped). */
+export const walk = (d) => readdirSync(d).flatMap((f) => (f === 'node_modules' || f === 'dist' ? [] : statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : f.endsWith('.wat') ? [join(d, f)] : []));
 
 /** The TypeScript module for one .wat file. */
 export function wasmModuleSource(watPath, watText) {
