@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  CSVLogger, Callback, EarlyStopping, LearningRateScheduler, ModelCheckpoint, SGD, Sequential, TerminateOnNaN, formatFilepath, loadModel, setSeed,
+  CSVLogger, Callback, EarlyStopping, LearningRateScheduler, ModelCheckpoint, SGD, Sequential, TerminateOnNaN, loadModel, setSeed,
 } from '@layerwise/core';
 import { Dense } from '@layerwise/layers';
+// Internal (not exported by the package): how ModelCheckpoint formats its file names.
+import { formatFilepath } from '../../packages/core/src/callbacks/callbacks.js';
 import { toyData } from '../helpers/models.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-cb-'));

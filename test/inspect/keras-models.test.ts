@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Input, Model, Sequential, Tensor, clearSession, toSnakeCase, type Layer } from '@layerwise/core';
+import { Input, Model, Sequential, Tensor, clearSession, type Layer } from '@layerwise/core';
 import * as layersModule from '@layerwise/layers';
 import { Activation, BatchNormalization, Dense, Flatten } from '@layerwise/layers';
 import { summarize } from '../../packages/core/src/engine/summary.js';
+import { toSnakeCase } from '../../packages/core/src/engine/layer.js';
 import { Add, Concatenate } from './helpers.js';
 
 /**

@@ -6,9 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Input, Model, Sequential, clearSession, setSeed, Tensor, type Layer } from '@layerwise/core';
 import * as layersModule from '@layerwise/layers';
 import { Dense, Dropout } from '@layerwise/layers';
-import {
-  FONT_STACK, dotToSvg, historySpec, modelToDot, modelToDotGraph, plotHistory, plotModel, svgToPng, type DotGraph,
-} from '../../packages/plot/src/index.js';
+import { FONT_STACK, historySpec, modelToDot, modelToDotGraph, plotHistory, plotModel, type DotGraph } from '../../packages/plot/src/index.js';
+import { dotToSvg, svgToPng } from '../../packages/plot/src/render.js';
 import { fitTextToHelvetica, helveticaWidth, measureWithRasterizer } from '../../packages/plot/src/fonts.js';
 import { buildCase } from './summary-cases.js';
 import { Concatenate } from './helpers.js';

@@ -1,8 +1,7 @@
-// @layerwise/plot — pictures of models and of training.
+// @layerwise/plot — pictures of models and of training. The public API is what README.md documents:
 //   plotModel(model, { toFile, showShapes, … })  keras.utils.plot_model (Graphviz, wasm)
 //   plotHistory(histories, { toFile, metrics })  History curves as the tutorial draws them (Vega-Lite)
 export { plotModel, type PlotModelOptions } from './plot-model.js';
-export { modelToDot, modelToDotGraph, dotText, type DotGraph, type ModelToDotOptions } from './model-to-dot.js';
+export { modelToDot, modelToDotGraph, type DotGraph, type ModelToDotOptions } from './model-to-dot.js';
 export { plotHistory, historySpec, type HistoryLike, type PlotHistoryOptions } from './history.js';
-export { dotToSvg, svgToPng, loadGraphviz, type RasterOptions } from './render.js';
-export { FONT_STACK, helveticaWidth } from './fonts.js';
+export { FONT_STACK } from './fonts.js';
