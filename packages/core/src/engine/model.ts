@@ -84,13 +84,13 @@ export class Model extends Layer {
     for (const n of graph.order)
       if (n.inputs.length === 0 && !this.inputs.includes(n.outputs[0]))
         throw new ConfigError(`Model outputs depend on ${n.outputs[0]}, which is not among the model inputs`);
-    this.graph = graph;
+    this.walk = graph;
     this.nodes = [...graph.order];
     this.built = true;
     this.dropExecutables();
   }
 
-  private graph: LayerGraph = mapGraph([], []);
+  private walk: LayerGraph = mapGraph([], []);
 
   /** Layer calls in execution order (each after the calls it consumes). */
   get layerNodes(): LayerNode[] {
@@ -99,7 +99,7 @@ export class Model extends Layer {
 
   /** The layer graph as Keras' map_graph sees it: layer calls by depth, Keras' layer order (summary and plots read it). */
   get layerGraph(): LayerGraph {
-    return this.graph;
+    return this.walk;
   }
 
   /** Keras' model.summary(): prints the table (through `printFn` when given), returns nothing. */
@@ -109,7 +109,7 @@ export class Model extends Layer {
 
   /** Layers in Keras' order (map_graph's): deepest first, ties in the order a walk from the outputs meets them. */
   get layers(): Layer[] {
-    return [...this.graph.layers];
+    return [...this.walk.layers];
   }
 
   getLayer(nameOrIndex: string | number): Layer {
