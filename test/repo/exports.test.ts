@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 /**
  * A package exports only what its README documents: every name its entry point exports is
  * mentioned in README.md (as `name`, or `name(` … in code). Internal helpers stay internal, so
- * they can change without breaking users. (@layerwise/data's exports are being settled
- * separately.)
+ * they can change without breaking users. (@layerwise/data has the same check in
+ * packages/data/test/exports.test.ts.)
  */
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGES = ['core', 'layers', 'augment', 'applications', 'backend-onnx', 'backend-tfjs', 'plot'];
