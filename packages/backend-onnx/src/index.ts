@@ -6,7 +6,7 @@ import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
 
 // The public API is what README.md documents: the backend, and what a plugin op needs to lower itself.
-export { lowerings, registerLowering };
+export { lowerings, registerLowering, DEFAULT_OPSET };
 export type { Lowering, LoweringNode } from './lower/table.js';
 export type { OnnxGraphBuilder } from './onnx/builder.js';
 
