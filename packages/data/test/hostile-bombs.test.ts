@@ -225,3 +225,18 @@ describe('under a heap ceiling, in a fresh process', () => {
     expect(Math.max(...rows.map((r) => r.peakRssMB))).toBeLessThan(400);
   });
 });
+
+describe('a huge targetSize (issue 16: a bare RangeError before)', () => {
+  it('is a ConfigError naming the option and the limit, before any file is read', async () => {
+    const dir = tempDir('huge-target');
+    mkdirSync(join(dir, 'a'), { recursive: true });
+    await expect(loadImg(join(dir, 'missing.png'), { targetSize: [100000, 100000] })).rejects.toThrow(ConfigError);
+    await expect(loadImg(join(dir, 'missing.png'), { targetSize: [100000, 100000] })).rejects.toThrow(/loadImg: targetSize \[100000,100000\]: target size \(100000×100000 = 10000000000 pixels\) exceeds the limit/);
+    await expect(flowFromDirectory(dir, { targetSize: [50000, 50000] })).rejects.toThrow(/targetSize \[50000,50000\].*setMaxImagePixels/);
+  });
+  it('follows setMaxImagePixels', async () => {
+    setMaxImagePixels(null);
+    // No limit: the options pass, and the missing file is what fails.
+    await expect(loadImg(join(tempDir('huge-target-off'), 'missing.png'), { targetSize: [50000, 50000] })).rejects.toThrow(DataError);
+  });
+});

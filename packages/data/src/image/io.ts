@@ -11,7 +11,7 @@ import { encodeBmp } from './bmp.js';
 import { decodeImage, type DecodeOptions } from './decode.js';
 import { ImageFormatError } from './errors.js';
 import { COLOR_MODES, Img, INTERPOLATIONS, type ImgChannels } from './img.js';
-import { DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, storeMaxImagePixels } from './limits.js';
+import { DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, pixelLimitMessage, storeMaxImagePixels } from './limits.js';
 import { encodePnm } from './pnm.js';
 import { readBytes } from '../files.js';
 
@@ -44,6 +44,11 @@ export function checkDecodeOptions(options: DecodeOptions, where: string): void 
   if (targetSize != null) {
     if (!Array.isArray(targetSize) || targetSize.length !== 2 || targetSize.some((d) => !Number.isInteger(d) || d < 1))
       throw new ConfigError(`${where}: targetSize must be [height, width] with positive integers, got ${JSON.stringify(targetSize)}`);
+    // The resized image is allocated whatever the file holds: the same pixel limit applies to it.
+    const max = getMaxImagePixels();
+    const [height, width] = targetSize;
+    if (max !== null && height * width > 2 * max)
+      throw new ConfigError(`${where}: targetSize ${JSON.stringify(targetSize)}: ${pixelLimitMessage(height * width, width, height).replace('image size', 'target size')}`);
   }
 }
 
