@@ -98,7 +98,7 @@ export function getLayerClass(className: string): LayerClass {
 export abstract class Layer {
   static className = 'Layer';
   name: string;
-  trainable: boolean;
+  private _trainable: boolean;
   built = false;
   dtype: DType;
   /** [batch, ...inputShape] when the layer was given inputShape/inputDim. */
@@ -114,7 +114,7 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}) {
     const cls = this.constructor as typeof Layer;
     this.name = args.name ?? uniqueName(toSnakeCase(cls.className));
-    this.trainable = args.trainable ?? true;
+    this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
     if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
     else if (args.inputDim !== undefined) this.batchInputShape = [args.batchSize ?? null, args.inputDim];
@@ -123,6 +123,31 @@ export abstract class Layer {
 
   get className(): string {
     return (this.constructor as typeof Layer).className;
+  }
+
+  /**
+   * Keras 3's `trainable`: false takes the layer's weights out of `trainableWeights` (a frozen
+   * BatchNormalization also normalizes with its moving statistics), and setting it sets every
+   * layer inside too (a model's layers). A model's `compile` fixes the values its training
+   * uses until the next `compile`, as in Keras.
+   */
+  get trainable(): boolean {
+    return this._trainable;
+  }
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ConfigError(`Layer '${this.name}': trainable must be true or false, got ${String(value)}`);
+    this._trainable = value;
+    for (const layer of this.sublayers) layer.trainable = value;
+  }
+
+  /** Sets this layer's own flag only (loading a saved model, or compile's snapshot), leaving the layers inside as they are. */
+  setOwnTrainable(value: boolean): void {
+    this._trainable = value;
+  }
+
+  /** The layers this layer holds (a model's layers), which `trainable` reaches. */
+  get sublayers(): Layer[] {
+    return [];
   }
 
   /** Create weights once the input shape is known. */

@@ -24,6 +24,7 @@ import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 import { StepCache, type StepKind } from './step-cache.js';
 import { mapGraph, type LayerGraph } from './graph-walk.js';
+import { snapshotTrainable, type TrainableSnapshot } from './trainable.js';
 
 export type { CompileArgs };
 
@@ -123,6 +124,11 @@ export class Model extends Layer {
   override get weights(): Variable[] {
     return unique(this.layers.flatMap((l) => l.weights));
   }
+  /** A model's layers are its sublayers: `model.trainable = false` freezes them all (Keras 3). */
+  override get sublayers(): Layer[] {
+    return this.layers;
+  }
+
   override get trainableWeights(): Variable[] {
     return this.trainable ? unique(this.layers.flatMap((l) => l.trainableWeights)) : [];
   }
@@ -172,8 +178,12 @@ export class Model extends Layer {
     this.objectives = objectives;
     this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
+    this.compiledTrainable = snapshotTrainable(this);
     this.dropExecutables();
   }
+
+  /** The `trainable` flags compile() saw: training uses them until the next compile (Keras' rule). */
+  compiledTrainable: TrainableSnapshot | null = null;
 
   /** Sequential may still be waiting for its input shape; a functional model is always built. */
   protected ensureBuiltForCompile(): void {}
@@ -291,7 +301,8 @@ export class Model extends Layer {
       produced.set(node.layer, [...(produced.get(node.layer) ?? []), outputs]);
     }
     const model = new Model({ name: config.name, inputs: config.inputs.map(lookup), outputs: config.outputs.map(lookup) });
-    model.trainable = config.trainable ?? true;
+    // The layers came with their own flags: only the model's is set here.
+    model.setOwnTrainable(config.trainable ?? true);
     return model;
   }
 

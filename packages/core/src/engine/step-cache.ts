@@ -4,6 +4,7 @@ import type { DataDtypes } from '../batches/streams.js';
 import { buildTrainStep, type TrainStep } from '../training/train-step.js';
 import { buildInferenceStep, type InferenceStep } from '../inference/inference-step.js';
 import type { Model } from './model.js';
+import { withTrainable } from './trainable.js';
 
 export type StepKind = 'train' | 'test' | 'predict';
 type Entry = Promise<{ exe: Executable; layout: TrainStep | InferenceStep }>;
@@ -16,13 +17,14 @@ export class StepCache {
   private readonly entries = new Map<string, Entry>();
 
   async get(model: Model, backend: Backend, kind: StepKind, dtypes: DataDtypes | undefined, steps: number): Promise<{ exe: Executable; layout: TrainStep | InferenceStep }> {
-    const trainable = new Set(model.trainableWeights);
+    // Training sees the flags compile() saw; the key follows them so a recompile rebuilds.
+    const trainable = new Set(withTrainable(model.compiledTrainable, () => model.trainableWeights));
     const trainableKey = model.weights.map((w) => (trainable.has(w) ? 1 : 0)).join('');
     const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = (async () => {
-        const layout = build(model, kind, dtypes, steps);
+        const layout = withTrainable(model.compiledTrainable, () => build(model, kind, dtypes, steps));
         return { exe: await backend.compile(layout.graph, { name: kind }), layout };
       })();
       this.entries.set(key, entry);
