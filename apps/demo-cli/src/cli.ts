@@ -10,6 +10,7 @@
  *   layerwise images --dirs A B …        section 2.5
  *   layerwise augment photo.jpg …        section 3.1
  *   layerwise augment-train --method …   section 3.3
+ *   layerwise transfer features|train-top|fine-tune --data DIR   sections 4.4, 4.5
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -26,6 +27,7 @@ import { cnn, type CnnProgram } from './commands/cnn.js';
 import { images } from './commands/images.js';
 import { augment } from './commands/augment.js';
 import { augmentTrain, AUGMENT_METHODS } from './commands/augment-train.js';
+import { transfer, TRANSFER_PROGRAMS, type TransferProgram } from './commands/transfer.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
@@ -34,6 +36,7 @@ export { cnn, buildCnn, buildInceptionBlock, buildShortcut } from './commands/cn
 export { images, buildImagesCnn } from './commands/images.js';
 export { augment } from './commands/augment.js';
 export { augmentTrain } from './commands/augment-train.js';
+export { transfer, fineTuneModel, transferHead, FINE_TUNE_AUGMENTATION } from './commands/transfer.js';
 export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
@@ -255,6 +258,59 @@ const COMMANDS: Record<string, CommandSpec> = {
         { ...common(v), method: choice(v, 'method', AUGMENT_METHODS) ?? 'fit-generator', epochs: int(v, 'epochs', 1), limit: int(v, 'limit', 1), imageDir: str(v, 'image-dir') },
         io,
       ),
+  },
+  transfer: {
+    summary: 'transfer learning with VGG16: features | train-top | fine-tune',
+    section: '4.4–4.5',
+    description:
+      'layerwise transfer features --data DIR: VGG16(include_top=False) over DIR/train and DIR/test (rescale 1/255,\n' +
+      'class_mode=None, shuffle=False, predict_generator with samples / 32 steps), saved as\n' +
+      'bottleneck_features_{train,test}.npy (np.save format).\n' +
+      'layerwise transfer train-top: Flatten, Dense 256 relu, Dropout 0.5, Dense 1 sigmoid on those features\n' +
+      '(adadelta, binary_crossentropy, validation_data; labels: first half 0, second half 1).\n' +
+      'layerwise transfer fine-tune --data DIR: VGG16 with layers[:15] frozen and the same head, sgd, fit_generator\n' +
+      'with shifts 0.3, rotation 30, zoom 0.3 and both flips, validated on DIR/test.\n' +
+      'train-top and fine-tune print Keras\' progress lines and draw the History as a PNG (--plot).\n' +
+      'DIR holds train/<class>/ and test/<class>/ as the tutorial\'s data240x360; --make-data writes one from\n' +
+      'Fashion-MNIST (bag, sneaker; 432 + 350 per class as the tutorial\'s 864 / 700).',
+    options: {
+      data: { type: 'string', arg: 'DIR', help: 'the image set: DIR/train/<class>/…, DIR/test/<class>/…' },
+      size: { type: 'string', arg: 'HxW', help: 'target size (default 240x360; 60x90 as the tutorial\'s smaller set)' },
+      weights: { type: 'string', arg: 'imagenet|none|FILE', help: "VGG16's weights (default imagenet; none = random)" },
+      'features-dir': { type: 'string', arg: 'DIR', help: 'where the .npy features are written and read (default .)' },
+      'make-data': { type: 'string', arg: 'TRAIN,TEST', help: 'first write a Fashion-MNIST image set to --data, images per class (the tutorial: 432,350)' },
+      epochs: opt.epochs(10),
+      'batch-size': opt.batchSize,
+      plot: { type: 'string', arg: 'FILE', help: 'the History plot (default history_<program>.png)' },
+      verbose: opt.verbose('1 on a terminal, else 2'),
+      ...RUN_OPTIONS,
+    },
+    positionals: 1,
+    run: (v, io, positionals) => {
+      const program = positionals[0] as TransferProgram;
+      if (!TRANSFER_PROGRAMS.includes(program)) throw new UsageError(`give the program: layerwise transfer ${TRANSFER_PROGRAMS.join('|')} --data DIR`);
+      const data = str(v, 'data');
+      if (!data && program !== 'train-top') throw new UsageError('--data DIR is required (the folder holding train/ and test/)');
+      const size = str(v, 'size');
+      if (size !== undefined && !/^\d+x\d+$/.test(size)) throw new UsageError(`--size must be HxW, e.g. 240x360 or 60x90; got '${size}'`);
+      const make = str(v, 'make-data');
+      if (make !== undefined && !/^\d+,\d+$/.test(make)) throw new UsageError(`--make-data must be TRAIN,TEST images per class, e.g. 432,350; got '${make}'`);
+      return transfer(
+        program,
+        {
+          ...common(v),
+          data: data ?? '.',
+          size: size?.split('x').map(Number) as [number, number] | undefined,
+          weights: str(v, 'weights'),
+          featuresDir: str(v, 'features-dir'),
+          makeData: make ? { train: Number(make.split(',')[0]), test: Number(make.split(',')[1]) } : undefined,
+          epochs: int(v, 'epochs', 1),
+          batchSize: int(v, 'batch-size', 1),
+          plot: str(v, 'plot'),
+        },
+        io,
+      );
+    },
   },
 };
 
