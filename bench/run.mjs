@@ -162,6 +162,18 @@ if (process.env.BENCH_AUGMENT !== '0') {
   }
 }
 
+// Transfer learning (issue 11): a VGG16 fine-tuning epoch and the feature pass against PyTorch and Keras.
+let transfer = null;
+if (process.env.BENCH_TRANSFER !== '0') {
+  console.log('\nTransfer learning (4.4, 4.5): VGG16 fine-tuning epoch (864 images, layers[:15] frozen, augmented) and feature pass, against PyTorch and Keras\n');
+  try {
+    const { runTransferBench } = await import('./transfer/transfer.mjs');
+    transfer = await runTransferBench({ python });
+  } catch (e) {
+    console.log(`skipped: ${e.message}`);
+  }
+}
+
 mkdirSync('bench/results', { recursive: true });
 writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment }, null, 2));
 console.log('\nwritten: bench/results/latest.json');

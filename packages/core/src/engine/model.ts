@@ -93,6 +93,22 @@ export class Model extends Layer {
 
   private walk: LayerGraph = mapGraph([], []);
 
+  /**
+   * Keras' `model.input` (as `baseModel.input` in the tutorial's fine-tuning): the input tensor.
+   * A model with several inputs has no single one: use `inputs` (Keras would return the list).
+   */
+  get input(): SymbolicTensor {
+    return this.single(this.inputs, 'input');
+  }
+  /** Keras' `model.output`: the output tensor (`outputs` when there are several). */
+  get output(): SymbolicTensor {
+    return this.single(this.outputs, 'output');
+  }
+  private single(list: SymbolicTensor[], what: 'input' | 'output'): SymbolicTensor {
+    if (list.length !== 1) throw new ConfigError(`Model '${this.name}' has ${list.length} ${what}s: use model.${what}s (a list)`);
+    return list[0];
+  }
+
   /** Layer calls in execution order (each after the calls it consumes). */
   get layerNodes(): LayerNode[] {
     return this.nodes;
@@ -262,8 +278,12 @@ export class Model extends Layer {
   evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
     return runEvaluate(this, generator, undefined, args);
   }
-  predictGenerator<T extends Tensor | Tensor[] = Tensor>(generator: BatchSource, args: PredictArgs = {}): Promise<T> {
-    return runPredict(this, generator, args) as Promise<T>;
+  /**
+   * Keras 2's predict_generator. `steps` may also come second as in Keras 2
+   * (`model.predictGenerator(gen, gen.samples / 32)`); a fractional count is rounded up.
+   */
+  predictGenerator<T extends Tensor | Tensor[] = Tensor>(generator: BatchSource, args: PredictArgs | number = {}): Promise<T> {
+    return runPredict(this, generator, typeof args === 'number' ? { steps: args } : args) as Promise<T>;
   }
 
   /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
