@@ -175,5 +175,5 @@ if (process.env.BENCH_TRANSFER !== '0') {
 }
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment, transfer }, null, 2));
 console.log('\nwritten: bench/results/latest.json');
