@@ -10,7 +10,7 @@ finetune: VGG16 without its top, the first 15 Keras layers frozen (input, blocks
           binary crossentropy; DIR/train augmented as the tutorial (width shift 0.3, rotation 30,
           zoom 0.3, both flips), shuffled, batch 32: one epoch timed after a warm-up step.
 PyTorch reads with ImageFolder + DataLoader(num_workers=2) (augmentation on the workers);
-Keras with ImageDataGenerator.flow_from_directory. Random weights (as Layerwise's bench: ImageNet
+Keras with ImageDataGenerator.flow_from_directory (tf_keras 2.x: Keras 3 has no ImageDataGenerator). Random weights (as Layerwise's bench: ImageNet
 weights change nothing about the time). Prints ONE JSON line: seconds, images/s and peak RSS
 (this process; for PyTorch the DataLoader workers' peak separately).
 """
@@ -99,16 +99,18 @@ def keras_job(args, h, w):
 
     tf.config.threading.set_intra_op_parallelism_threads(args.threads)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    import keras
-    from keras.applications import VGG16
-    from keras.preprocessing.image import ImageDataGenerator
+    # Keras 3 dropped ImageDataGenerator; tf_keras (Keras 2, the tutorial's API) still has it and
+    # runs on the same TensorFlow, so this peer is the tutorial's program as written.
+    import tf_keras as keras
+    from tf_keras.applications import VGG16
+    from tf_keras.preprocessing.image import ImageDataGenerator
 
     if args.job == "features":
         model = VGG16(include_top=False, weights=None, input_shape=(h, w, 3))
         gen = ImageDataGenerator(rescale=1.0 / 255).flow_from_directory(os.path.join(args.data, "train"), target_size=(h, w), batch_size=32, class_mode=None, shuffle=False)
         model.predict(gen[0][:2], verbose=0)  # warm-up
         t, c = time.perf_counter(), cpu_now()
-        features = model.predict(gen, steps=-(-gen.samples // 32), verbose=0)
+        features = model.predict(gen, steps=len(gen), verbose=0)
         return {"images": int(features.shape[0]), "seconds": time.perf_counter() - t, "cpu_seconds": cpu_now() - c}
 
     base = VGG16(include_top=False, weights=None, input_tensor=keras.Input(shape=(h, w, 3)))
@@ -139,7 +141,7 @@ def main():
     args = ap.parse_args()
     h, w = (int(v) for v in args.size.split("x"))
     out = (torch_job if args.framework == "torch" else keras_job)(args, h, w)
-    out.update({"peer": args.framework, "job": args.job, "size": args.size, "peak_rss_mb": peak_rss_mb(), "threads": args.threads})
+    out.update({"peer": "tf_keras" if args.framework == "keras" else args.framework, "job": args.job, "size": args.size, "peak_rss_mb": peak_rss_mb(), "threads": args.threads})
     out["images_per_s"] = out["images"] / out["seconds"]
     print(json.dumps(out))
 

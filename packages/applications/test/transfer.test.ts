@@ -5,7 +5,7 @@
 // has Dropout(0) because a dropout mask is random in each framework (the structure is the tutorial's).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Adadelta, Input, Model, Tensor, clearSession, type Backend, type SymbolicTensor } from '@layerwise/core';
+import { Adadelta, Input, Model, Tensor, clearSession, type Backend, type Graph, type SymbolicTensor } from '@layerwise/core';
 import { Dense, Dropout, Flatten } from '@layerwise/layers';
 import { VGG16 } from '@layerwise/applications';
 import { BACKENDS } from '../../../test/helpers/backends.js';
@@ -104,6 +104,13 @@ describe('transfer learning equals Keras 3 step by step (fixtures/transfer/steps
       expectClose(await stepLosses(model, images(), labels), fx.finetune_losses, 'fine-tuning');
       // Frozen weights are bit-identical after training; the trainable conv moved as Keras' did.
       frozen.forEach((w, i) => expect(Buffer.from(w.value.data.buffer, w.value.data.byteOffset, w.value.data.byteLength).equals(Buffer.from(before[i].buffer))).toBe(true));
+      // The step graph: no backward node for the frozen blocks 1–4; block5_conv1 has its filter gradient only.
+      const { layout } = await model.executable<{ graph: Graph }>('train', { x: ['float32'], y: ['float32'] });
+      const backward = (layer: string) => layout.graph.nodes.filter((n) => n.scope.split('/')[0] === layer && n.scope.split('/').includes('grad'));
+      for (const layer of model.layers.slice(1, fx.frozen)) expect(backward(layer.name), layer.name).toEqual([]);
+      expect(backward('block5_conv1').map((n) => n.op.name)).toContain('ConvBackpropFilter');
+      expect(backward('block5_conv1').map((n) => n.op.name)).not.toContain('ConvBackpropInput');
+      expect(backward('block5_conv2').map((n) => n.op.name)).toContain('ConvBackpropInput');
       const kernel = model.getLayer('block5_conv3').weights[0].value.data;
       const sum = kernel.reduce((a, v) => a + v, 0);
       expect(Math.abs(sum - fx.block5_conv3_kernel_sum)).toBeLessThan(1e-4 * Math.max(1, Math.abs(fx.block5_conv3_kernel_sum)));
