@@ -128,8 +128,8 @@ export abstract class Layer {
   /**
    * Keras 3's `trainable`: false takes the layer's weights out of `trainableWeights` (a frozen
    * BatchNormalization also normalizes with its moving statistics), and setting it sets every
-   * layer inside too (a model's layers). A model's `compile` fixes the values its training
-   * uses until the next `compile`, as in Keras.
+   * layer inside too (a model's layers). A model's training fixes the values it uses when it
+   * first runs after `compile`, until the next `compile`, as in Keras 3.
    */
   get trainable(): boolean {
     return this._trainable;

@@ -194,12 +194,20 @@ export class Model extends Layer {
     this.objectives = objectives;
     this.stepsPerExecution = spe;
     this.optimizerState = { iterations: 0, slots: new Map() };
-    this.compiledTrainable = snapshotTrainable(this);
+    this.compiledTrainable = null;
     this.dropExecutables();
   }
 
-  /** The `trainable` flags compile() saw: training uses them until the next compile (Keras' rule). */
+  /**
+   * The `trainable` flags training uses, fixed when training first runs after compile() and
+   * kept until the next compile() — Keras 3 makes its train function at the first fit after
+   * compile and keeps it (a flag changed later takes effect at the next compile).
+   */
   compiledTrainable: TrainableSnapshot | null = null;
+  fixTrainable(): TrainableSnapshot {
+    this.compiledTrainable ??= snapshotTrainable(this);
+    return this.compiledTrainable;
+  }
 
   /** Sequential may still be waiting for its input shape; a functional model is always built. */
   protected ensureBuiltForCompile(): void {}

@@ -17,14 +17,15 @@ export class StepCache {
   private readonly entries = new Map<string, Entry>();
 
   async get(model: Model, backend: Backend, kind: StepKind, dtypes: DataDtypes | undefined, steps: number): Promise<{ exe: Executable; layout: TrainStep | InferenceStep }> {
-    // Training sees the flags compile() saw; the key follows them so a recompile rebuilds.
-    const trainable = new Set(withTrainable(model.compiledTrainable, () => model.trainableWeights));
+    // Training sees the flags fixed at the first fit after compile(); the key follows them so a recompile rebuilds.
+    const snapshot = kind === 'train' ? model.fixTrainable() : model.compiledTrainable;
+    const trainable = new Set(withTrainable(snapshot, () => model.trainableWeights));
     const trainableKey = model.weights.map((w) => (trainable.has(w) ? 1 : 0)).join('');
     const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
     let entry = this.entries.get(key);
     if (!entry) {
       entry = (async () => {
-        const layout = withTrainable(model.compiledTrainable, () => build(model, kind, dtypes, steps));
+        const layout = withTrainable(snapshot, () => build(model, kind, dtypes, steps));
         return { exe: await backend.compile(layout.graph, { name: kind }), layout };
       })();
       this.entries.set(key, entry);

@@ -17,8 +17,8 @@ export function snapshotTrainable(root: Layer): TrainableSnapshot {
 
 /**
  * Runs `fn` with the layers' flags as they were in `snapshot`, then puts today's back. Keras
- * fixes what `compile` saw ("changes take effect at the next compile"): the train step is
- * traced under the compiled flags even when a flag has changed since.
+ * keeps the flags its train function was made with until the next `compile`: the train step
+ * is traced under those flags even when a flag has changed since.
  */
 export function withTrainable<T>(snapshot: TrainableSnapshot | null, fn: () => T): T {
   if (!snapshot) return fn();
