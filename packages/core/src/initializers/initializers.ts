@@ -19,9 +19,10 @@ export abstract class Initializer {
   }
 }
 
-function fill(shape: Shape, draw: () => number): Tensor {
+/** A new float32 tensor filled by one of the generator's typed-array loops (no per-value closure). */
+function fill(shape: Shape, draw: (out: Float32Array) => Float32Array): Tensor {
   const t = Tensor.zeros(shape);
-  for (let i = 0; i < t.size; i++) t.data[i] = draw();
+  draw(t.data as Float32Array);
   return t;
 }
 
@@ -55,7 +56,7 @@ export class RandomUniform extends Initializer {
     super();
   }
   call(shape: Shape) {
-    return fill(shape, () => rng().uniform(this.minval, this.maxval));
+    return fill(shape, (out) => rng().fillUniform(out, this.minval, this.maxval));
   }
   override getConfig() {
     return { minval: this.minval, maxval: this.maxval, seed: this.seed };
@@ -67,7 +68,7 @@ export class RandomNormal extends Initializer {
     super();
   }
   call(shape: Shape) {
-    return fill(shape, () => rng().normal(this.mean, this.stddev));
+    return fill(shape, (out) => rng().fillNormal(out, this.mean, this.stddev));
   }
   override getConfig() {
     return { mean: this.mean, stddev: this.stddev, seed: this.seed };
@@ -79,7 +80,7 @@ export class TruncatedNormal extends Initializer {
     super();
   }
   call(shape: Shape) {
-    return fill(shape, () => rng().truncatedNormal(this.mean, this.stddev));
+    return fill(shape, (out) => rng().fillTruncatedNormal(out, this.mean, this.stddev));
   }
   override getConfig() {
     return { mean: this.mean, stddev: this.stddev, seed: this.seed };
@@ -107,12 +108,12 @@ export class VarianceScaling extends Initializer {
     const variance = this.scale / Math.max(1, n);
     if (this.distribution === 'uniform') {
       const limit = Math.sqrt(3 * variance);
-      return fill(shape, () => rng().uniform(-limit, limit));
+      return fill(shape, (out) => rng().fillUniform(out, -limit, limit));
     }
-    if (this.distribution === 'untruncated_normal') return fill(shape, () => rng().normal(0, Math.sqrt(variance)));
+    if (this.distribution === 'untruncated_normal') return fill(shape, (out) => rng().fillNormal(out, 0, Math.sqrt(variance)));
     // Constant from Keras: stddev of a unit normal truncated to [-2, 2].
     const stddev = Math.sqrt(variance) / 0.8796256610342398;
-    return fill(shape, () => rng().truncatedNormal(0, stddev));
+    return fill(shape, (out) => rng().fillTruncatedNormal(out, 0, stddev));
   }
   override getConfig(): Record<string, unknown> {
     return { scale: this.scale, mode: this.mode, distribution: this.distribution, seed: this.seed };

@@ -90,9 +90,43 @@ export class Generator {
     return p;
   }
 
-  /** Fill an array with uniform [0, 1) values. */
-  fillUniform(out: Float32Array): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.nextUint32() / 4294967296;
+  /**
+   * Fill an array with uniform [low, high) values: the same values, in the same order, as
+   * `uniform(low, high)` called once per element. The state lives in locals for the loop (a
+   * weight tensor has millions of values; this runs at a few ns per value, not tens).
+   */
+  fillUniform(out: Float32Array, low = 0, high = 1): Float32Array {
+    const scale = high - low;
+    const s = this.s;
+    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const r = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = low + scale * (r / 4294967296);
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+    return out;
+  }
+
+  /** Fill with `normal(mean, stddev)` values (Box–Muller's log/sin/cos dominate, not the loop). */
+  fillNormal(out: Float32Array, mean = 0, stddev = 1): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal(mean, stddev);
+    return out;
+  }
+
+  /** Fill with `truncatedNormal(mean, stddev)` values. */
+  fillTruncatedNormal(out: Float32Array, mean = 0, stddev = 1): Float32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.truncatedNormal(mean, stddev);
     return out;
   }
 }
