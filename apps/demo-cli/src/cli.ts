@@ -11,6 +11,9 @@
  *   layerwise augment photo.jpg …        section 3.1
  *   layerwise augment-train --method …   section 3.3
  *   layerwise transfer features|train-top|fine-tune --data DIR   sections 4.4, 4.5
+ *   layerwise predict photo.jpg --model vgg16 …   section 4.2
+ *   layerwise summary --model resnet50   section 4.2
+ *   layerwise plot-model --model inceptionv3 --out M.png   section 4.2
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -28,6 +31,8 @@ import { images } from './commands/images.js';
 import { augment } from './commands/augment.js';
 import { augmentTrain, AUGMENT_METHODS } from './commands/augment-train.js';
 import { transfer, TRANSFER_PROGRAMS, type TransferProgram } from './commands/transfer.js';
+import { predict, summary, plotZooModel, ZOO_MODELS } from './commands/zoo.js';
+import { didYouMean } from './suggest.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
@@ -37,6 +42,7 @@ export { images, buildImagesCnn } from './commands/images.js';
 export { augment } from './commands/augment.js';
 export { augmentTrain } from './commands/augment-train.js';
 export { transfer, fineTuneModel, transferHead, FINE_TUNE_AUGMENTATION } from './commands/transfer.js';
+export { predict, summary, plotZooModel, ZOO_MODELS } from './commands/zoo.js';
 export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
@@ -68,6 +74,8 @@ const opt = {
   verbose: (dflt: string): OptionSpec => ({ type: 'string', arg: '0|1|2', help: `fit's output: 0 silent, 1 progress bar, 2 a line per epoch (default ${dflt})` }),
   limit: { type: 'string', arg: 'N', help: 'use only the first N training and the first N test samples' } as OptionSpec,
 };
+
+const zooModelOption: OptionSpec = { type: 'string', arg: ZOO_MODELS.join('|'), help: 'the model (keras.applications)' };
 
 interface CommandSpec {
   summary: string;
@@ -312,6 +320,47 @@ const COMMANDS: Record<string, CommandSpec> = {
       );
     },
   },
+  predict: {
+    summary: 'a pretrained ImageNet model names what is in a photo (decode_predictions, top 3)',
+    section: '4.2',
+    description:
+      'layerwise predict PHOTO --model M resizes the photo to the model\'s input (224x224, 299x299 for\n' +
+      'inceptionv3 and xception), applies its preprocess_input, predicts and prints\n' +
+      '"Predicted: [(\'n07753592\', \'banana\', 0.85371387), ...]" as the tutorial\'s Python does.\n' +
+      'Weights: Keras\' ImageNet file (downloaded into Keras\' cache ~/.keras/models, or found there),\n' +
+      'or --weights FILE (a Keras .h5 or .weights.h5 file).',
+    options: {
+      model: zooModelOption,
+      weights: { type: 'string', arg: 'FILE', help: "a weights file instead of Keras' ImageNet weights (default imagenet)" },
+      top: { type: 'string', arg: 'N', help: 'how many classes to print (default 3)' },
+      backend: RUN_OPTIONS.backend,
+      help: RUN_OPTIONS.help,
+    },
+    positionals: 64,
+    run: (v, io, positionals) => {
+      if (!positionals.length) throw new UsageError('give a photo: layerwise predict photo.jpg --model vgg16');
+      return predict({ model: zooModel(v), files: positionals, weights: str(v, 'weights'), top: int(v, 'top', 1), backend: choice<BackendName>(v, 'backend', BACKENDS) }, io);
+    },
+  },
+  summary: {
+    summary: "model.summary() of a pretrained model: Keras' table, parameter counts",
+    section: '4.2',
+    description: "Prints the model's summary (Keras 3's table, character for character). No weights are needed.",
+    options: { model: zooModelOption, help: RUN_OPTIONS.help },
+    run: (v, io) => summary({ model: zooModel(v) }, io),
+  },
+  'plot-model': {
+    summary: 'plot_model of a pretrained model: the network as a picture',
+    section: '4.2',
+    description: 'Draws the model with its shapes (plot_model(model, to_file=OUT, show_shapes=True)), as PNG, SVG, JPEG, WebP or dot.',
+    options: {
+      model: zooModelOption,
+      out: { type: 'string', arg: 'FILE', help: 'the picture (default <model>_model.png)' },
+      'layer-names': { type: 'boolean', help: 'show_layer_names=True (the tutorial\'s VGG16 picture; its InceptionV3 and ResNet50 ones leave them out)' },
+      help: RUN_OPTIONS.help,
+    },
+    run: (v, io) => plotZooModel({ model: zooModel(v), out: str(v, 'out'), layerNames: v['layer-names'] === true }, io),
+  },
 };
 
 function cnnCommand(program: CnnProgram, section: string, epochs: number, summary: string, description: string): CommandSpec {
@@ -336,6 +385,13 @@ function cnnCommand(program: CnnProgram, section: string, epochs: number, summar
 
 /** A mistake in the command line: reported with a pointer to --help, exit code 2. */
 class UsageError extends Error {}
+
+function zooModel(v: Values): string {
+  const m = str(v, 'model');
+  if (m === undefined) throw new UsageError(`give the model: --model ${ZOO_MODELS.join('|')}`);
+  if (!ZOO_MODELS.includes(m.toLowerCase())) throw new UsageError(`--model must be one of ${ZOO_MODELS.join(', ')}; got '${m}'.${didYouMean(m, ZOO_MODELS)}`);
+  return m.toLowerCase();
+}
 
 function str(v: Values, name: string): string | undefined {
   const x = v[name];
@@ -440,7 +496,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   }
   if (!Object.hasOwn(COMMANDS, name)) {
     const what = name.startsWith('-') ? `unknown option '${name}'` : `unknown command '${name}'`;
-    io.stderr.write(`layerwise: ${what}. Commands: ${Object.keys(COMMANDS).join(', ')}.\nRun 'layerwise --help' for usage.\n`);
+    const hint = name.startsWith('-') ? '' : didYouMean(name, Object.keys(COMMANDS));
+    io.stderr.write(`layerwise: ${what}.${hint} Commands: ${Object.keys(COMMANDS).join(', ')}.\nRun 'layerwise --help' for usage.\n`);
     return 2;
   }
   const command = COMMANDS[name];
@@ -458,7 +515,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     values = parsed.values as Values;
     positionals = parsed.positionals;
   } catch (err) {
-    return usageError(io, name, (err as Error).message);
+    return usageError(io, name, unknownOption(err, Object.keys(command.options)) ?? (err as Error).message);
   }
 
   let run: Promise<unknown>;
@@ -480,6 +537,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (process.env.LAYERWISE_DEBUG && e.stack) io.stderr.write(`${e.stack}\n`);
     return 1;
   }
+}
+
+/** parseArgs' unknown option error → "Unknown option '--modle'. Did you mean '--model'?" (undefined for other errors). */
+function unknownOption(err: unknown, known: string[]): string | undefined {
+  const e = err as { code?: string; message?: string };
+  const option = /'(-[^']+)'/.exec(e.message ?? '')?.[1];
+  if (e.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || option === undefined) return undefined;
+  return `Unknown option '${option}'.${didYouMean(option.replace(/^--?/, ''), known, '--')}`;
 }
 
 /** `--dirs A B` (the tutorial's two folders) → `--dirs A,B`. */
