@@ -1,6 +1,6 @@
 // What every application shares: its options, Keras' argument checks, the image input, the
 // classifier or pooling head, and the model with its weights.
-import { ConfigError, Input, Model, SymbolicTensor } from '@layerwise/core';
+import { ConfigError, Input, Model, SymbolicTensor, deferInitialValues } from '@layerwise/core';
 import { Dense, GlobalAveragePooling2D, GlobalMaxPooling2D } from '@layerwise/layers';
 import { obtainInputShape, pyShape, validateActivation, type InputShape } from './imagenet-utils.js';
 import type { ArgumentMessages } from './messages.js';
@@ -104,6 +104,15 @@ export function sourceInputs(t: SymbolicTensor): SymbolicTensor[] {
   };
   visit(t);
   return found;
+}
+
+/**
+ * Build a model whose weights a file will replace without drawing its random initial weights
+ * first (VGG16's 138 M values: seconds of work and a second copy of the model in memory while
+ * loading). `build` must create its layers before its first await (finishModel's load).
+ */
+export function buildDeferred<T>(options: ApplicationOptions, build: () => Promise<T>): Promise<T> {
+  return options.weights === null ? build() : deferInitialValues(build);
 }
 
 /** The functional model from the image input (or what feeds the given tensor) to `outputs`, with its weights loaded. */

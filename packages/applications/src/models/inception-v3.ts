@@ -3,7 +3,7 @@
 // blocks are named in Keras; the convolutions take Keras' automatic names (conv2d, conv2d_1, …).
 import type { Model, SymbolicTensor } from '@layerwise/core';
 import { Activation, AveragePooling2D, BatchNormalization, Concatenate, Conv2D, MaxPooling2D } from '@layerwise/layers';
-import { finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
+import { buildDeferred, finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
 import { INCEPTION_MESSAGES } from '../messages.js';
 import { WEIGHTS_FILES } from '../weights.js';
 
@@ -57,7 +57,11 @@ function block8(x: SymbolicTensor, i: number): SymbolicTensor {
 }
 
 /** Keras' InceptionV3: 299×299 input by default (at least 75×75). */
-export async function InceptionV3(options: ApplicationOptions = {}): Promise<Model> {
+export function InceptionV3(options: ApplicationOptions = {}): Promise<Model> {
+  return buildDeferred(options, () => buildInceptionV3(options));
+}
+
+async function buildInceptionV3(options: ApplicationOptions): Promise<Model> {
   const r = resolveOptions(options, 'inception_v3', INCEPTION_MESSAGES);
   const imgInput = imageInput(r, 299, 75);
   let x = convBn(imgInput, 32, 3, 3, { strides: [2, 2], padding: 'valid' });

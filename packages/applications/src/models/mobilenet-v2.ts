@@ -2,7 +2,7 @@
 // 3×3 depthwise convolution, linear 1×1 projection) with ReLU(6.0), scaled in width by `alpha`.
 import { ConfigError, Input, type Model, type SymbolicTensor } from '@layerwise/core';
 import { Add, BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, ZeroPadding2D } from '@layerwise/layers';
-import { finishModel, head, knownSize, resolveOptions, type ApplicationOptions } from '../common.js';
+import { buildDeferred, finishModel, head, knownSize, resolveOptions, type ApplicationOptions } from '../common.js';
 import { correctPad, obtainInputShape, pyShape } from '../imagenet-utils.js';
 import { MOBILENET_MESSAGES } from '../messages.js';
 import { mobilenetV2WeightsFile } from '../weights.js';
@@ -71,7 +71,11 @@ function defaultSizeFor(rows: number | null, cols: number | null): number {
 }
 
 /** Keras' MobileNetV2: 224×224 input by default (at least 32×32); `alpha` scales its width. */
-export async function MobileNetV2(options: MobileNetV2Options = {}): Promise<Model> {
+export function MobileNetV2(options: MobileNetV2Options = {}): Promise<Model> {
+  return buildDeferred(options, () => buildMobileNetV2(options));
+}
+
+async function buildMobileNetV2(options: MobileNetV2Options): Promise<Model> {
   const alpha = options.alpha ?? 1.0;
   // Keras names the model after alpha and the input size; resolved below once the size is known.
   const r = resolveOptions({ ...options, name: options.name ?? '' }, '', MOBILENET_MESSAGES);

@@ -3,7 +3,7 @@
 // their shortcut, then global average pooling.
 import type { Model, SymbolicTensor } from '@layerwise/core';
 import { Activation, Add, BatchNormalization, Conv2D, MaxPooling2D, ZeroPadding2D } from '@layerwise/layers';
-import { finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
+import { buildDeferred, finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
 import { VGG_MESSAGES } from '../messages.js';
 import { WEIGHTS_FILES } from '../weights.js';
 
@@ -36,7 +36,11 @@ function stack(x: SymbolicTensor, filters: number, blocks: number, name: string,
 }
 
 /** Keras' ResNet50: 224×224 input by default (at least 32×32). */
-export async function ResNet50(options: ApplicationOptions = {}): Promise<Model> {
+export function ResNet50(options: ApplicationOptions = {}): Promise<Model> {
+  return buildDeferred(options, () => buildResNet50(options));
+}
+
+async function buildResNet50(options: ApplicationOptions): Promise<Model> {
   const r = resolveOptions(options, 'resnet50', VGG_MESSAGES);
   const imgInput = imageInput(r, 224, 32);
   let x = new ZeroPadding2D([[3, 3], [3, 3]], { name: 'conv1_pad' }).apply(imgInput);

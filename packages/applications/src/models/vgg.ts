@@ -2,7 +2,7 @@
 // and 2×2 max pooling, then Flatten and two 4096-unit Dense layers.
 import type { Model, SymbolicTensor } from '@layerwise/core';
 import { Conv2D, Dense, Flatten, MaxPooling2D } from '@layerwise/layers';
-import { finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
+import { buildDeferred, finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
 import { VGG_MESSAGES } from '../messages.js';
 import { WEIGHTS_FILES, type WeightsFiles } from '../weights.js';
 
@@ -29,10 +29,10 @@ async function vgg(convsPerBlock: number[], defaultName: string, files: WeightsF
 
 /** Keras' VGG16: 13 convolutions and 3 Dense layers; 224×224 input by default (at least 32×32). */
 export function VGG16(options: ApplicationOptions = {}): Promise<Model> {
-  return vgg([2, 2, 3, 3, 3], 'vgg16', WEIGHTS_FILES.vgg16, options);
+  return buildDeferred(options, () => vgg([2, 2, 3, 3, 3], 'vgg16', WEIGHTS_FILES.vgg16, options));
 }
 
 /** Keras' VGG19: 16 convolutions and 3 Dense layers; 224×224 input by default (at least 32×32). */
 export function VGG19(options: ApplicationOptions = {}): Promise<Model> {
-  return vgg([2, 2, 4, 4, 4], 'vgg19', WEIGHTS_FILES.vgg19, options);
+  return buildDeferred(options, () => vgg([2, 2, 4, 4, 4], 'vgg19', WEIGHTS_FILES.vgg19, options));
 }

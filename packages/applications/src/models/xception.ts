@@ -2,7 +2,7 @@
 // flow (with strided 1×1 shortcuts), eight middle-flow residual blocks and an exit flow.
 import type { Model, SymbolicTensor } from '@layerwise/core';
 import { Activation, Add, BatchNormalization, Conv2D, MaxPooling2D, SeparableConv2D } from '@layerwise/layers';
-import { finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
+import { buildDeferred, finishModel, head, imageInput, resolveOptions, type ApplicationOptions } from '../common.js';
 import { XCEPTION_MESSAGES } from '../messages.js';
 import { WEIGHTS_FILES } from '../weights.js';
 
@@ -28,7 +28,11 @@ function entryBlock(x: SymbolicTensor, block: number, filters: [number, number])
 }
 
 /** Keras' Xception: 299×299 input by default (at least 71×71). */
-export async function Xception(options: ApplicationOptions = {}): Promise<Model> {
+export function Xception(options: ApplicationOptions = {}): Promise<Model> {
+  return buildDeferred(options, () => buildXception(options));
+}
+
+async function buildXception(options: ApplicationOptions): Promise<Model> {
   const r = resolveOptions(options, 'xception', XCEPTION_MESSAGES);
   const imgInput = imageInput(r, 299, 71);
   let x = new Conv2D(32, [3, 3], { strides: [2, 2], useBias: false, name: 'block1_conv1' }).apply(imgInput);

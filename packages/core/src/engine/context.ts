@@ -22,7 +22,7 @@ export class TraceContext {
   read(v: Variable): Value {
     let value = this.variableValues.get(v);
     if (!value) {
-      value = this.bakeWeights ? constant(v.value) : placeholder(v.shape, v.value.dtype, v.name);
+      value = this.bakeWeights ? constant(v.value) : placeholder(v.shape, v.dtype, v.name);
       this.variableValues.set(v, value);
     }
     return value;

@@ -7,7 +7,7 @@ import { checkNewWeight } from '../saving/guard.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { TraceContext } from './context.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { Variable } from './variable.js';
+import { Variable, initialValuesDeferred } from './variable.js';
 
 export type { InputSpec } from './input-spec.js';
 
@@ -176,9 +176,13 @@ export abstract class Layer {
     // Before anything is allocated: a sane shape, and while loading a file, one it holds.
     checkNewWeight(this.name, name, shape);
     const init = getInitializer(opts.initializer ?? 'glorot_uniform');
-    let value = init.call(shape);
-    if (opts.dtype && opts.dtype !== 'float32') value = value.astype(opts.dtype);
-    const v = new Variable(`${this.name}/${name}`, value, opts.trainable ?? true, getRegularizer(opts.regularizer));
+    const dtype = opts.dtype ?? 'float32';
+    const make = () => {
+      const value = init.call(shape);
+      return dtype === 'float32' ? value : value.astype(dtype);
+    };
+    const initial = initialValuesDeferred() ? { shape, dtype, make } : make();
+    const v = new Variable(`${this.name}/${name}`, initial, opts.trainable ?? true, getRegularizer(opts.regularizer));
     this._weights.push(v);
     return v;
   }
@@ -198,7 +202,7 @@ export abstract class Layer {
     return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
   }
   countParams(): number {
-    return this._weights.reduce((n, w) => n + w.value.size, 0);
+    return this._weights.reduce((n, w) => n + w.size, 0);
   }
   getWeights(): Tensor[] {
     return this.weights.map((w) => w.value);

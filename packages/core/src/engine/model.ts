@@ -153,7 +153,7 @@ export class Model extends Layer {
     return this.weights.filter((w) => !trainable.has(w));
   }
   override countParams(): number {
-    return this.weights.reduce((n, w) => n + w.value.size, 0);
+    return this.weights.reduce((n, w) => n + w.size, 0);
   }
 
   /** Trace the layer graph on IR values (inputs in model input order). */

@@ -70,10 +70,10 @@ function dtypeBits(dtype: DType | string): number {
 }
 
 function countParams(weights: Variable[]): number {
-  return weights.reduce((n, w) => n + w.value.size, 0);
+  return weights.reduce((n, w) => n + w.size, 0);
 }
 function memoryBytes(weights: Variable[]): number {
-  return [...new Set(weights)].reduce((n, w) => n + w.value.size * dtypeBits(w.value.dtype), 0) / 8;
+  return [...new Set(weights)].reduce((n, w) => n + w.size * dtypeBits(w.dtype), 0) / 8;
 }
 
 function formatShape(shape: readonly (number | null)[]): string {

@@ -126,10 +126,10 @@ export class WeightsPlan {
    */
   async apply(): Promise<void> {
     this.check();
-    const smallestFirst = [...this.weights].sort((a, b) => a.variable.value.size - b.variable.value.size);
+    const smallestFirst = [...this.weights].sort((a, b) => a.variable.size - b.variable.size);
     for (const { variable, dataset } of smallestFirst) {
-      const dtype = variable.value.dtype;
-      const values = new (arrayTypeFor(dtype))(variable.value.size);
+      const dtype = variable.dtype;
+      const values = new (arrayTypeFor(dtype))(variable.size);
       readInto(this.file, dataset, values);
       variable.assign(new Tensor(values, variable.shape, dtype));
       await new Promise((resolve) => setImmediate(resolve));
