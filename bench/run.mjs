@@ -174,6 +174,25 @@ if (process.env.BENCH_TRANSFER !== '0') {
   }
 }
 
+// Pretrained zoo inference against PyTorch and raw onnxruntime, and loading VGG16's weights (issue 10).
+let zoo = null;
+if (process.env.BENCH_ZOO !== '0') {
+  console.log("\nZoo inference (random weights) on Layerwise's ONNX backend, against raw onnxruntime-node on the file Layerwise exports and torchvision (same threads)\n");
+  try {
+    const { runZooBench, zooTable } = await import('../packages/applications/bench/zoo.mjs');
+    const { runZooMemory, zooMemoryTable } = await import('../packages/applications/bench/zoo-memory.mjs');
+    const inference = await runZooBench({ python });
+    console.log(zooTable(inference));
+    console.log(`threads ${inference.threads}; load average (1 min) ${inference.loadavg_1min.min.toFixed(1)}–${inference.loadavg_1min.max.toFixed(1)}`);
+    console.log("\nLoading VGG16's weights (a synthetic 553 MB Keras .h5) and predicting one image, against Keras' load_weights\n");
+    const memory = await runZooMemory({ python });
+    console.log(zooMemoryTable(memory));
+    zoo = { inference, memory };
+  } catch (e) {
+    console.log(`skipped: ${e.message}`);
+  }
+}
+
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment, transfer }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment, transfer, zoo }, null, 2));
 console.log('\nwritten: bench/results/latest.json');
