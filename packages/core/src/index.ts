@@ -19,7 +19,7 @@ export type { Backend, CompileOptions, Executable, DeviceValue } from './backend
 export { registerBackend, setBackend, getBackend } from './backend/registry.js';
 
 // Layers and models
-export { Variable } from './engine/variable.js';
+export { Variable, deferInitialValues, type DeferredValue } from './engine/variable.js';
 export { TraceContext } from './engine/context.js';
 export { Layer, InputLayer, Input, SymbolicTensor, LayerNode, registerLayer, getLayerClass, argsFromConfig, clearSession, type LayerArgs, type LayerClass, type InputSpec, type WeightOptions } from './engine/layer.js';
 export { Model, loadModel, type CompileArgs, type ModelArgs, type OptimizerState } from './engine/model.js';
