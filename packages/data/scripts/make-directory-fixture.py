@@ -3,7 +3,7 @@ test/fixtures/keras-directory.json: what Keras' flow_from_directory makes of it 
 order, class_indices, filenames, classes, validation-split subsets, the first batches).
 The tests compare DirectoryIterator with it without Python:
 
-    /work/pyenv/bin/python packages/data/scripts/make-directory-fixture.py
+    .venv-peers/bin/python packages/data/scripts/make-directory-fixture.py
 
 Needs numpy, Pillow and Keras (with its TensorFlow backend).
 """

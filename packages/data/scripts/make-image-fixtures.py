@@ -1,7 +1,7 @@
 """Writes the image fixtures under packages/data/test/fixtures/images/ and what Keras/PIL
 make of them, so the tests compare loadImg with keras.utils.load_img without Python:
 
-    /work/pyenv/bin/python packages/data/scripts/make-image-fixtures.py
+    .venv-peers/bin/python packages/data/scripts/make-image-fixtures.py
 
 Needs numpy, Pillow and Keras (pip install pillow keras). The two photographs come from
 scikit-image's data folder (Debian: apt-get install python3-skimage): rocket.jpg (SpaceX,

@@ -3,7 +3,7 @@
 They pin the reader to files numpy itself writes (ZIP64 local headers, header padding,
 every dtype the reader supports), so the tests need no Python. Run once, commit the output:
 
-    /work/pyenv/bin/python packages/data/scripts/make-npz-fixture.py
+    .venv-peers/bin/python packages/data/scripts/make-npz-fixture.py
 
 test/numpy.test.ts and test/numpy-write.test.ts repeat the values below; change both together.
 """
