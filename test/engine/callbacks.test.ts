@@ -40,7 +40,7 @@ describe('callbacks', () => {
     const files = readdirSync(dir).filter((f) => f.startsWith('ckpt-')).sort();
     expect(files).toHaveLength(3);
     expect(files[0]).toMatch(/^ckpt-01-\d\.\d\d\.lw$/);
-    expect(loadModel(join(dir, 'best.lw')).layers).toHaveLength(2);
+    expect((await loadModel(join(dir, 'best.lw'))).layers).toHaveLength(2);
     expect(formatFilepath('w.{epoch:03d}-{acc:.3f}', { epoch: 7, acc: 0.91234 })).toBe('w.007-0.912');
   });
 

@@ -25,9 +25,9 @@ function lying(bytes: Uint8Array, edit: (h: Header) => unknown): string {
   writeFileSync(path, editModelFile(bytes, edit as (h: Record<string, unknown>) => unknown));
   return path;
 }
-function failure(path: string): Error {
+async function failure(path: string): Promise<Error> {
   try {
-    loadModel(path);
+    await loadModel(path);
   } catch (e) {
     return e as Error;
   }
@@ -58,9 +58,9 @@ function functional(): { bytes: Uint8Array; model: Model } {
 describe('a config that lies about sizes fails before allocating', () => {
   const bytes = sequential();
   for (const units of [1e12, 5e7, -3, 2.5, 'ten']) {
-    it(`units: ${JSON.stringify(units)} → a named error, not a RangeError or gigabytes`, () => {
+    it(`units: ${JSON.stringify(units)} → a named error, not a RangeError or gigabytes`, async () => {
       const path = lying(bytes, (h) => void (h.model.config.layers[1].config.units = units));
-      const err = failure(path);
+      const err = await failure(path);
       expect(err).toBeInstanceOf(typeof units === 'number' && Number.isInteger(units) && units > 0 ? WeightsError : Error);
       expect(err.name).toMatch(/^(WeightsError|ConfigError)$/);
       expect(err.message).toContain(`'${path}': model.config.layers[1] (Dense 'dense')`);
@@ -106,9 +106,9 @@ describe('malformed headers: ConfigError or WeightsError naming the file and the
     ['an unknown optimizer', seq, (h) => void (h.training.optimizer.className = 'Evil'), /training\.optimizer: Unknown optimizer class 'Evil'/],
   ];
   for (const [what, bytes, edit, message] of cases) {
-    it(what, () => {
+    it(what, async () => {
       const path = lying(bytes, edit);
-      const err = failure(path);
+      const err = await failure(path);
       expect(err.constructor === ConfigError || err.constructor === WeightsError, `${err.name}: ${err.message}`).toBe(true);
       expect(err.message).toContain(`'${path}'`);
       expect(err.message).toMatch(message);
@@ -130,16 +130,16 @@ describe('the manifest and the weight bytes', () => {
     ['a duplicated name', (h) => void (h.arrays[1].name = h.arrays[0].name), /header\.arrays\[1\]\.name: 'w0:dense\/kernel' appears twice/],
   ];
   for (const [what, edit, message] of manifestCases) {
-    it(what, () => {
+    it(what, async () => {
       const path = lying(bytes, edit);
-      const err = failure(path);
+      const err = await failure(path);
       expect(err).toBeInstanceOf(WeightsError);
       expect(err.message).toContain(`'${path}' is not a readable Layerwise model/weights file: `);
       expect(err.message).toMatch(message);
     });
   }
 
-  it('every saved array carries a CRC-32; one flipped bit in the weights is a WeightsError naming the array', () => {
+  it('every saved array carries a CRC-32; one flipped bit in the weights is a WeightsError naming the array', async () => {
     const raw = splitModelFile(bytes);
     expect((raw.header.arrays as { crc32?: number }[]).every((a) => typeof a.crc32 === 'number')).toBe(true);
     const entries = raw.header.arrays as { name: string; offset: number; byteLength: number }[];
@@ -148,12 +148,12 @@ describe('the manifest and the weight bytes', () => {
       data[e.offset + (e.byteLength >> 1)] ^= 0x10;
       const path = join(dir, `flip-${i}.lw`);
       writeFileSync(path, joinModelFile(raw.header, data));
-      expect(() => loadModel(path)).toThrow(new WeightsError(`'${path}' is not a readable Layerwise model/weights file: array '${e.name}' (header.arrays[${i}]) fails its CRC-32 check: the file is corrupt`));
+      await expect(loadModel(path)).rejects.toThrow(new WeightsError(`'${path}' is not a readable Layerwise model/weights file: array '${e.name}' (header.arrays[${i}]) fails its CRC-32 check: the file is corrupt`));
     }
     // Bytes between arrays (padding) are not data: a flip there loads.
     const path = join(dir, 'ok.lw');
     writeFileSync(path, joinModelFile(raw.header, raw.data));
-    expect(loadModel(path).countParams()).toBe(7 * 10 + 10 + 10 * 3 + 3);
+    expect((await loadModel(path)).countParams()).toBe(7 * 10 + 10 + 10 * 3 + 3);
   });
 
   it('files written before the checksum (no crc32 fields) still load, with the same predictions', async () => {
@@ -161,7 +161,7 @@ describe('the manifest and the weight bytes', () => {
     const path = lying(func, (h) => {
       for (const a of h.arrays) delete a.crc32;
     });
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     expect(Array.from((await loaded.predict(x, { verbose: 0 })).data)).toEqual(Array.from((await model.predict(x, { verbose: 0 })).data));
   });
 
@@ -178,6 +178,6 @@ describe('the manifest and the weight bytes', () => {
       const bias = h.arrays.find((a: { name: string }) => a.name.startsWith('slot1.0:'));
       [slot.shape, slot.byteLength, slot.offset, slot.crc32, bias.shape, bias.byteLength, bias.offset, bias.crc32] = [bias.shape, bias.byteLength, bias.offset, bias.crc32, slot.shape, slot.byteLength, slot.offset, slot.crc32];
     });
-    expect(() => loadModel(path)).toThrow(/optimizer slot 'slot0\.0:dense\/kernel' has shape \[10\], its weight 'dense\/kernel' \[16, 10\]/);
+    await expect(loadModel(path)).rejects.toThrow(/optimizer slot 'slot0\.0:dense\/kernel' has shape \[10\], its weight 'dense\/kernel' \[16, 10\]/);
   });
 });

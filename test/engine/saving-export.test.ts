@@ -30,7 +30,7 @@ describe('saving and loading', () => {
     await m.fit(x, y, { epochs: 1, verbose: 0, shuffle: false });
     const path = join(dir, 'model.lw');
     m.save(path);
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     expect(loaded.layers.map((l) => l.className)).toEqual(['Dense', 'BatchNormalization', 'Activation', 'Dropout', 'Dense']);
     expect(Array.from((await loaded.predict(x, { verbose: 0 })).data)).toEqual(Array.from((await m.predict(x, { verbose: 0 })).data));
     expect(loaded.optimizerState.iterations).toBe(8);
@@ -50,7 +50,7 @@ describe('saving and loading', () => {
     const m = new Model({ inputs: inp, outputs: out, name: 'func' });
     const path = join(dir, 'func.lw');
     m.save(path);
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     expect(loaded.name).toBe('func');
     expect(maxAbsDiff((await loaded.predict(x, { verbose: 0 })).data, (await m.predict(x, { verbose: 0 })).data)).toBe(0);
   });
@@ -65,22 +65,22 @@ describe('saving and loading', () => {
     const other = new Sequential();
     other.add(new Dense(3, { inputDim: 16 }));
     await expect(other.loadWeights(join(dir, 'w.lw'))).rejects.toThrow(WeightsError);
-    expect(() => loadModel(join(dir, 'w.lw'))).toThrow(/weights only/);
+    await expect(loadModel(join(dir, 'w.lw'))).rejects.toThrow(/weights only/);
   });
 
-  it('rejects unknown layer classes and damaged files with clear errors, executing nothing', () => {
+  it('rejects unknown layer classes and damaged files with clear errors, executing nothing', async () => {
     const m = model();
     const path = join(dir, 'm2.lw');
     m.save(path);
     const bytes = readFileSync(path);
     const text = bytes.toString('latin1').replace('"className":"Dropout"', '"className":"Evil___"');
     writeFileSync(join(dir, 'evil.lw'), Buffer.from(text, 'latin1'));
-    expect(() => loadModel(join(dir, 'evil.lw'))).toThrow(ConfigError);
-    expect(() => loadModel(join(dir, 'evil.lw'))).toThrow(/Unknown layer class 'Evil___'.*plugin/);
+    await expect(loadModel(join(dir, 'evil.lw'))).rejects.toThrow(ConfigError);
+    await expect(loadModel(join(dir, 'evil.lw'))).rejects.toThrow(/Unknown layer class 'Evil___'.*plugin/);
     writeFileSync(join(dir, 'short.lw'), bytes.subarray(0, bytes.length - 100));
-    expect(() => loadModel(join(dir, 'short.lw'))).toThrow(/truncated/);
+    await expect(loadModel(join(dir, 'short.lw'))).rejects.toThrow(/truncated/);
     writeFileSync(join(dir, 'junk.lw'), 'hello');
-    expect(() => loadModel(join(dir, 'junk.lw'))).toThrow(/not a readable Layerwise/);
+    await expect(loadModel(join(dir, 'junk.lw'))).rejects.toThrow(/not a readable Layerwise/);
     // Writes are atomic: no temp files left behind.
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });

@@ -120,7 +120,7 @@ async function lyingModel(units: number): Promise<[number, () => Promise<unknown
     bytes.length,
     async () => {
       try {
-        return loadModel(path).countParams();
+        return (await loadModel(path)).countParams();
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

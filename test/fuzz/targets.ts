@@ -238,7 +238,7 @@ const model: FuzzTarget = {
     return mutate(r, base.bytes);
   },
   async load(path) {
-    const m = loadModel(path);
+    const m = await loadModel(path);
     for (const w of m.weights) checkTensor(w.value, `${path} ${w.name}`);
     if (!Number.isFinite(m.countParams())) throw new Malformed(`${path}: countParams ${m.countParams()}`);
   },

@@ -105,7 +105,7 @@ describe('weights in Keras order', () => {
     const expected = await model.predict(x, { verbose: 0 });
     const path = join(dir, `${f.name}.lw`);
     model.save(path);
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     expect(loaded.weights.map((w) => w.name)).toEqual(model.weights.map((w) => w.name));
     expect(flat(loaded.getWeights())).toEqual(flat(model.getWeights()));
 
@@ -123,6 +123,6 @@ describe('weights in Keras order', () => {
       { kind: 'model', producer: 'layerwise', model: { className: model.className, config: model.getConfig() }, weights: legacy.map((w) => w.name) },
       legacy.map((w, i) => [`w${i}:${w.name}`, w.value]),
     );
-    expect(Array.from((await loadModel(oldPath).predict(x, { verbose: 0 })).data)).toEqual(Array.from(expected.data));
+    expect(Array.from((await (await loadModel(oldPath)).predict(x, { verbose: 0 })).data)).toEqual(Array.from(expected.data));
   });
 });

@@ -48,7 +48,7 @@ describe('the functional API', () => {
     expect(h.history.loss).toHaveLength(2);
     const path = join(mkdtempSync(join(tmpdir(), 'lw-fn-')), 'inception.lw');
     model.save(path);
-    const again = loadModel(path);
+    const again = await loadModel(path);
     expect(Array.from((await again.predict(x, { verbose: 0 })).data)).toEqual(Array.from((await model.predict(x, { verbose: 0 })).data));
   });
 

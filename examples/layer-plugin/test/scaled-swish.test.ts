@@ -99,7 +99,7 @@ describe.each(BACKENDS)('ScaledSwish plugin on $name', ({ name, backend }) => {
     await model.fit(x, y, { epochs: 1, verbose: 0 });
     const path = join(dir, `swish-${name}.lw`);
     model.save(path);
-    const loaded = loadModel(path);
+    const loaded = await loadModel(path);
     loaded.setBackend(backend);
     expect(loaded.layers.map((l) => l.className)).toEqual(['Dense', 'ScaledSwish', 'Dense', 'ScaledSwish', 'Dense']);
     const layer = loaded.layers[1] as ScaledSwish;

@@ -180,7 +180,7 @@ export class ModelCheckpoint extends Callback {
     const dir = dirname(path);
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
     if (this.saveWeightsOnly) return this.model.saveWeights(path);
-    this.model.save(path);
+    return this.model.save(path);
   }
 }
 

@@ -10,7 +10,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
 import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
-import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
+import { layerFromConfig } from '../saving/save.js';
+import { loadModelAny, saveModelAs } from '../saving/model-files.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
 import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
@@ -347,9 +348,14 @@ export class Model extends Layer {
     await backend.exportGraph(buildExportGraph(this), path, format);
   }
 
-  /** Architecture + weights + optimizer state, in one file (temp file + rename). */
-  save(path: string): void {
-    saveModel(this, path);
+  /**
+   * Keras' model.save: architecture, weights, compile configuration and optimizer state in one
+   * file (temp file + rename), its format chosen by the name: `x.keras` (Keras 3's format, the
+   * default and recommended one; Keras 3 loads it), `x.lw` (Layerwise's own format, kept for
+   * files written before .keras support).
+   */
+  save(path: string): Promise<void> {
+    return saveModelAs(this, path);
   }
   /**
    * Keras' save_weights: `x.weights.h5` in Keras 3's layout, `x.h5` in Keras 2's (both open in
@@ -383,7 +389,11 @@ function unique<T>(xs: T[]): T[] {
 }
 registerLayer(Model, '@layerwise/core');
 
-/** Load a model written by `model.save` (compiled again if it was compiled when saved). */
-export function loadModel(path: string, options: { compile?: boolean } = {}): Model {
-  return loadModelFile(path, options);
+/**
+ * Keras' load_model: a `.keras` file (Keras 3, or Layerwise's model.save) or a Layerwise `.lw`
+ * file, recognised by its first bytes; compiled again (optimizer state included) if it was
+ * compiled when saved, unless `{ compile: false }`.
+ */
+export function loadModel(path: string, options: { compile?: boolean } = {}): Promise<Model> {
+  return loadModelAny(path, options);
 }

@@ -1,0 +1,190 @@
+/**
+ * A model's architecture between Keras 3's config.json and Layerwise's configs: Sequential
+ * (a list of layers), Functional (layers with their `inbound_nodes`, each argument a
+ * `__keras_tensor__` whose `keras_history` is [layer, node index, tensor index]) and models
+ * nested as layers of either. Keras 2's node lists (`[[layer, node, tensor, kwargs]]`, in
+ * legacy .h5 and tfjs-layers files) are read too.
+ */
+import { ConfigError } from '../../errors.js';
+import type { Layer, LayerNode, SymbolicTensor } from '../../engine/layer.js';
+import type { Model } from '../../engine/model.js';
+import type { SavedLayer } from '../validate.js';
+import { isObject, type Json, type JsonObject } from './json.js';
+import { configIn, configOut } from './layer-config.js';
+
+type Ref = [string, number, number];
+
+const MODEL_CLASSES = new Set(['Functional', 'Model']);
+
+const fail = (where: string, what: string): never => {
+  throw new ConfigError(`${where}: ${what}`);
+};
+
+/** A Keras layer entry (`{class_name, config, …}`) as Layerwise's `{className, config}`. */
+export function layerIn(entry: Json, where: string): SavedLayer {
+  if (!isObject(entry) || typeof entry.class_name !== 'string') return fail(where, 'expected a layer {class_name, config}');
+  if (!isObject(entry.config)) return fail(where, `layer '${entry.class_name}' has no config object`);
+  const className = entry.class_name;
+  const named = `${where} (${className}${typeof entry.config.name === 'string' ? ` '${entry.config.name}'` : ''})`;
+  if (className === 'Sequential') return { className, config: sequentialIn(entry.config, named) };
+  if (MODEL_CLASSES.has(className)) return { className: 'Functional', config: functionalIn(entry.config, named) };
+  return { className, config: configIn(entry.config, named) };
+}
+
+function sequentialIn(config: JsonObject, where: string): Record<string, unknown> {
+  if (!Array.isArray(config.layers)) return fail(where, "'layers' must be a list");
+  return { name: config.name, layers: config.layers.map((l, i) => layerIn(l, `${where}.layers[${i}]`)) };
+}
+
+/** A [layer, node, tensor] reference, checked. */
+function refIn(v: Json, where: string): Ref {
+  if (!Array.isArray(v) || typeof v[0] !== 'string' || !Number.isSafeInteger(v[1]) || !Number.isSafeInteger(v[2]) || (v[1] as number) < 0 || (v[2] as number) < 0)
+    return fail(where, `expected [layer name, node index, tensor index], got ${JSON.stringify(v).slice(0, 80)}`);
+  return [v[0], v[1] as number, v[2] as number];
+}
+
+/** The tensors a Keras 3 node's `args` hold, in order (a merge layer's list is one argument). */
+function tensorsIn(v: Json, where: string, out: Ref[]): Ref[] {
+  if (Array.isArray(v)) v.forEach((x, i) => tensorsIn(x, `${where}[${i}]`, out));
+  else if (isObject(v) && v.class_name === '__keras_tensor__') {
+    if (!isObject(v.config)) return fail(where, 'a tensor without a config');
+    out.push(refIn(v.config.keras_history, `${where}.keras_history`));
+  } else if (v !== null) fail(where, `a call argument Layerwise cannot replay: ${JSON.stringify(v).slice(0, 80)}`);
+  return out;
+}
+
+/** The tensors one inbound node consumes: Keras 3's `{args, kwargs}` or Keras 2's `[[layer, node, tensor, kwargs], …]`. */
+function nodeInputs(node: Json, where: string): Ref[] {
+  if (Array.isArray(node)) return node.map((r, i) => refIn(r, `${where}[${i}]`));
+  if (!isObject(node)) return fail(where, 'expected {args, kwargs}');
+  if (isObject(node.kwargs))
+    for (const [k, v] of Object.entries(node.kwargs)) {
+      // `mask: null` is every Keras 3 call; `training` only picks a mode, which fit/predict decide here.
+      if (v !== null && k !== 'training') fail(`${where}.kwargs.${k}`, `call argument '${k}' = ${JSON.stringify(v).slice(0, 60)} is not supported`);
+    }
+  return tensorsIn(node.args ?? [], `${where}.args`, []);
+}
+
+/** `input_layers` / `output_layers`: one reference or a list of them. */
+function refsIn(v: Json | undefined, where: string): Ref[] {
+  if (!Array.isArray(v)) return fail(where, 'expected a list of [layer, node, tensor]');
+  if (typeof v[0] === 'string') return [refIn(v, where)];
+  return v.map((r, i) => refIn(r, `${where}[${i}]`));
+}
+
+/**
+ * Keras' functional config as ours: the layers, and every layer call ordered so that each
+ * comes after the calls producing its inputs (Keras lists layers, not calls, and a shared
+ * layer's later call may consume a later layer's output).
+ */
+function functionalIn(config: JsonObject, where: string): Record<string, unknown> {
+  if (!Array.isArray(config.layers)) return fail(where, "'layers' must be a list");
+  const layers: SavedLayer[] = [];
+  const pending: { layer: string; call: number; inputs: Ref[]; legacy: boolean }[] = [];
+  const names = new Set<string>();
+  config.layers.forEach((entry, i) => {
+    const at = `${where}.layers[${i}]`;
+    const saved = layerIn(entry, at);
+    const name = (entry as JsonObject).name ?? saved.config.name;
+    if (typeof name !== 'string') return fail(at, 'a layer without a name');
+    if (names.has(name)) return fail(at, `two layers are named '${name}'`);
+    names.add(name);
+    saved.config.name = name;
+    layers.push(saved);
+    const inbound = (entry as JsonObject).inbound_nodes ?? [];
+    if (!Array.isArray(inbound)) return fail(at, "'inbound_nodes' must be a list");
+    if (!inbound.length && saved.className === 'InputLayer') pending.push({ layer: name, call: 0, inputs: [], legacy: false });
+    inbound.forEach((node, call) => pending.push({ layer: name, call, inputs: nodeInputs(node, `${at}.inbound_nodes[${call}]`), legacy: Array.isArray(node) }));
+  });
+  // Keras counts a nested functional model's own construction as its node 0 in these lists
+  // (and in Keras 2's node lists), not in Keras 3's call arguments.
+  const models = new Set(layers.filter((l) => l.className === 'Functional').map((l) => l.config.name as string));
+  const shift = (r: Ref): Ref => (models.has(r[0]) && r[1] > 0 ? [r[0], r[1] - 1, r[2]] : r);
+  const inputs = refsIn(config.input_layers, `${where}.input_layers`).map(shift);
+  const outputs = refsIn(config.output_layers, `${where}.output_layers`).map(shift);
+  for (const p of pending) if (p.legacy) p.inputs = p.inputs.map(shift);
+  for (const [name] of [...inputs, ...outputs, ...pending.flatMap((p) => p.inputs)])
+    if (!names.has(name)) fail(where, `a tensor comes from layer '${name}', which the model does not list`);
+
+  const calls = new Map<string, number>();
+  const ready = ([name, call]: Ref) => (calls.get(name) ?? 0) > call;
+  const nodes: { layer: string; inputs: Ref[] }[] = [];
+  while (pending.length) {
+    const i = pending.findIndex((p) => p.call === (calls.get(p.layer) ?? 0) && p.inputs.every(ready));
+    if (i < 0) return fail(where, `the calls of layer(s) ${[...new Set(pending.map((p) => `'${p.layer}'`))].join(', ')} consume tensors no call produces (a cycle or a missing node)`);
+    const [p] = pending.splice(i, 1);
+    calls.set(p.layer, p.call + 1);
+    nodes.push({ layer: p.layer, inputs: p.inputs });
+  }
+  for (const r of [...inputs, ...outputs]) if (!ready(r)) fail(where, `model input/output [${r.join(', ')}] is not produced by any call`);
+  return { name: config.name, trainable: config.trainable ?? true, layers, nodes, inputs, outputs };
+}
+
+// ---- out: Layerwise → Keras 3 ----
+
+const isModel = (layer: Layer): layer is Model => Array.isArray((layer as Partial<Model>).layers);
+
+/** The Keras tensor an argument names: shape, dtype and where it comes from. */
+function tensorOut(t: SymbolicTensor, ref: Ref): JsonObject {
+  return { class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref } };
+}
+
+/** A layer (or nested model) entry of a Keras config, without its graph fields. */
+export function layerOut(layer: Layer): JsonObject {
+  if (isModel(layer)) return modelOut(layer);
+  if (layer.className === 'InputLayer') return { module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut(layer.getConfig()), registered_name: null };
+  return { module: 'keras.layers', class_name: layer.className, config: configOut(layer.getConfig()), registered_name: null };
+}
+
+function inputLayerOut(config: Record<string, unknown>): JsonObject {
+  return { batch_shape: config.batchShape as Json, dtype: (config.dtype as string) ?? 'float32', sparse: false, ragged: false, name: config.name as string };
+}
+
+/** Keras 3's config of a model (Sequential or Functional), as in config.json. */
+export function modelOut(model: Model): JsonObject {
+  const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
+  if (model.className === 'Sequential') {
+    const saved = model.getConfig().layers as SavedLayer[];
+    const layers: JsonObject[] = [];
+    let batchShape = saved[0]?.className === 'InputLayer' ? (saved[0].config.batchShape as Json) : (saved[0]?.config.batchInputShape as Json | undefined);
+    if (saved[0]?.className === 'InputLayer') layers.push({ module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut(saved[0].config), registered_name: null });
+    else if (batchShape) layers.push({ module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut({ batchShape, name: `${model.name}_input` }), registered_name: null });
+    layers.push(...model.layers.map(layerOut));
+    batchShape ??= null;
+    return {
+      module: 'keras',
+      class_name: 'Sequential',
+      config: { name: model.name, trainable: model.trainable, dtype: policy, layers },
+      registered_name: null,
+      ...(batchShape ? { build_config: { input_shape: batchShape } } : {}),
+    };
+  }
+  const nodes: LayerNode[] = model.layerNodes;
+  const callIndex = new Map<LayerNode, number>();
+  const perLayer = new Map<Layer, number>();
+  for (const n of nodes) {
+    callIndex.set(n, perLayer.get(n.layer) ?? 0);
+    perLayer.set(n.layer, callIndex.get(n)! + 1);
+  }
+  const ref = (t: SymbolicTensor): Ref => [t.node.layer.name, callIndex.get(t.node)!, t.index];
+  // As Keras: a nested functional model's construction is its node 0 in input/output lists.
+  const outerRef = (t: SymbolicTensor): Ref => {
+    const r = ref(t);
+    return isModel(t.node.layer) && t.node.layer.className !== 'Sequential' ? [r[0], r[1] + 1, r[2]] : r;
+  };
+  const layers = model.layers.map((layer) => {
+    const inbound = nodes
+      .filter((n) => n.layer === layer && n.inputs.length)
+      .map((n) => {
+        const args = n.inputs.map((t) => tensorOut(t, ref(t)));
+        return { args: [args.length === 1 ? args[0] : args], kwargs: {} };
+      });
+    return { ...layerOut(layer), name: layer.name, inbound_nodes: inbound };
+  });
+  return {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(outerRef), output_layers: model.outputs.map(outerRef) },
+    registered_name: 'Functional',
+  };
+}

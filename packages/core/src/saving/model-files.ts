@@ -1,0 +1,52 @@
+/**
+ * model.save / loadModel: which format, by the name when writing and by the first bytes when
+ * reading.
+ *
+ *   x.keras   Keras 3's zip archive (keras/archive.ts): the default, what Keras 3 loads
+ *   x.lw      Layerwise's own container (save.ts): still read and written, for files made
+ *             before .keras support; it holds nothing .keras cannot, so new code should use .keras
+ */
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { ConfigError, DataError } from '../errors.js';
+import type { Model } from '../engine/model.js';
+import { HDF5_SIGNATURE } from './h5/file.js';
+import { loadKerasArchive, saveKerasArchive } from './keras/archive.js';
+import { loadModelFile, saveModel } from './save.js';
+
+export type ModelFormat = 'keras' | 'layerwise';
+
+/** The format model.save writes for a file name. */
+export function modelFormatFor(path: string): ModelFormat {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.keras')) return 'keras';
+  if (lower.endsWith('.lw')) return 'layerwise';
+  throw new ConfigError(
+    `model.save('${path}'): the file name must end in .keras (Keras 3's format, recommended) or .lw (Layerwise's own format). For weights only, use model.saveWeights('x.weights.h5').`,
+  );
+}
+
+export async function saveModelAs(model: Model, path: string): Promise<void> {
+  if (modelFormatFor(path) === 'keras') return saveKerasArchive(model, path);
+  saveModel(model, path);
+}
+
+function head(path: string, n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, bytes, 0, n, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return bytes;
+}
+
+export async function loadModelAny(path: string, options: { compile?: boolean } = {}): Promise<Model> {
+  if (!existsSync(path)) throw new DataError(`Model file '${path}' does not exist`);
+  if (!statSync(path).isFile()) throw new DataError(`Model file '${path}' is not a file`);
+  const start = head(path, 8);
+  if (start[0] === 0x50 && start[1] === 0x4b) return loadKerasArchive(path, options);
+  if (HDF5_SIGNATURE.every((b, i) => start[i] === b))
+    throw new DataError(`'${path}' is an HDF5 file: a legacy Keras .h5 full model is not supported yet; for a weights file, build the model in code and call model.loadWeights('${path}')`);
+  return loadModelFile(path, options);
+}

@@ -1,0 +1,115 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Model, Tensor, loadModel, type Backend } from '@layerwise/core';
+import '@layerwise/layers';
+import { BACKENDS } from '../helpers/backends.js';
+import { maxAbsDiff } from '../helpers/run.js';
+
+/**
+ * .keras files written by real Keras 3 (fixtures/model-files/keras3, made by
+ * scripts/fixtures/make_model_file_fixtures.py): each loads and predicts Keras' outputs on
+ * every backend; re-saved by Layerwise, it loads again the same; and Keras 3 loads what
+ * Layerwise wrote (the script's `check`, results in layerwise-check.json).
+ */
+const ROOT = join(__dirname, '../../fixtures/model-files');
+const expected: Record<string, { inputs: number[][][]; outputs: number[][][]; compiled: boolean }> = JSON.parse(readFileSync(join(ROOT, 'keras3/outputs.json'), 'utf8')).models;
+const NAMES = Object.keys(expected);
+const dir = mkdtempSync(join(tmpdir(), 'lw-keras-files-'));
+/** UPDATE_MODEL_FILES=1 also writes the re-saved files to fixtures/model-files/layerwise for the script's check. */
+const update = process.env.UPDATE_MODEL_FILES === '1';
+
+function tensorOf(rows: unknown): Tensor {
+  return Tensor.from(rows as number[][]);
+}
+
+/** Every output of the model (predict gives the first; a model per output gives the others). */
+async function predictAll(model: Model, xs: Tensor[], backend: Backend): Promise<Tensor[]> {
+  const outs: Tensor[] = [];
+  for (const output of model.outputs) {
+    const m = model.outputs.length === 1 ? model : new Model({ inputs: model.inputs, outputs: output });
+    m.setBackend(backend);
+    outs.push(await m.predict(xs.length === 1 ? xs[0] : xs, { verbose: 0 }));
+  }
+  return outs;
+}
+
+describe('.keras files from Keras 3', () => {
+  it('covers ≥ 12 models', () => expect(NAMES.length).toBeGreaterThanOrEqual(12));
+
+  for (const { name: backendName, backend } of BACKENDS) {
+    it.each(NAMES)(`%s predicts Keras' outputs within 1e-5 on ${backendName}`, async (name) => {
+      const e = expected[name];
+      const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
+      expect(model.name).toBe(name);
+      expect(Boolean(model.optimizer)).toBe(e.compiled);
+      const outs = await predictAll(model, e.inputs.map(tensorOf), backend);
+      outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+    });
+  }
+
+  it.each(NAMES)('%s re-saved by Layerwise loads again with the same outputs, config and compile state', async (name) => {
+    const e = expected[name];
+    const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
+    const path = join(dir, `${name}.keras`);
+    await model.save(path);
+    if (update) {
+      mkdirSync(join(ROOT, 'layerwise'), { recursive: true });
+      copyFileSync(path, join(ROOT, 'layerwise', `${name}.keras`));
+    }
+    const again = await loadModel(path);
+    expect(again.getConfig()).toEqual(model.getConfig());
+    expect(again.optimizer?.getConfig()).toEqual(model.optimizer?.getConfig());
+    const outs = await predictAll(again, e.inputs.map(tensorOf), BACKENDS[0].backend);
+    outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+  });
+
+  it('Keras 3 loads every file Layerwise wrote and predicts the same (layerwise-check.json, from the script)', () => {
+    const check = JSON.parse(readFileSync(join(ROOT, 'layerwise-check.json'), 'utf8'));
+    for (const name of NAMES) {
+      expect(check.models[name], name).toMatchObject({ loaded: true, compiled: expected[name].compiled });
+      expect(check.models[name].max_abs_diff, name).toBeLessThan(1e-5);
+    }
+  });
+
+  it('the reverse resume: Keras resumes 5 steps from the .keras Layerwise saved after step 10; the losses are Keras’ own steps 11-15 within 1e-5', () => {
+    const { resume } = JSON.parse(readFileSync(join(ROOT, 'layerwise-check.json'), 'utf8'));
+    expect(resume.losses_after).toHaveLength(5);
+    expect(maxAbsDiff(resume.losses_after, resume.losses_keras_15.slice(10))).toBeLessThan(1e-5);
+  });
+});
+
+describe('resume across tools', () => {
+  const r = JSON.parse(readFileSync(join(ROOT, 'keras3/resume.json'), 'utf8'));
+  const x = Tensor.from(r.x);
+  const y = Tensor.from(r.y);
+  const rows = (t: Tensor, i: number) => new Tensor(t.data.slice(i * 8 * t.shape[1], (i + 1) * 8 * t.shape[1]), [8, t.shape[1]], t.dtype);
+
+  /** Steps 5…9 as the script takes them (batch k mod 5), each followed by the loss over all rows. */
+  async function fiveSteps(model: Model): Promise<number[]> {
+    const losses: number[] = [];
+    for (let k = 5; k < 10; k++) {
+      await model.fit(rows(x, k % 5), rows(y, k % 5), { batchSize: 8, epochs: 1, shuffle: false, verbose: 0 });
+      const loss = await model.evaluate(x, y, { batchSize: 40, verbose: 0 });
+      losses.push(Array.isArray(loss) ? loss[0] : loss);
+    }
+    return losses;
+  }
+
+  for (const { name: backendName, backend } of BACKENDS) {
+    it(`Keras trains 5 steps and saves; Layerwise resumes 5 steps: the losses are Keras' own steps 6-10 within 1e-5 (${backendName})`, async () => {
+      const model = await loadModel(join(ROOT, 'keras3/resume.keras'));
+      model.setBackend(backend);
+      expect(model.optimizerState.iterations).toBe(5);
+      const losses = await fiveSteps(model);
+      expect(maxAbsDiff(losses, r.losses_10.slice(5))).toBeLessThan(1e-5);
+      if (update && backendName === 'onnx') {
+        const path = join(dir, 'resume-after-layerwise.keras');
+        await model.save(path);
+        copyFileSync(path, join(ROOT, 'layerwise', 'resume-after-layerwise.keras'));
+      }
+    });
+  }
+});
+
