@@ -11,6 +11,7 @@ import { ConfigError, DataError, Input, Model, Sequential, Tensor, WeightsError,
 import { BatchNormalization, Conv2D, Dense, Dropout, Flatten } from '@layerwise/layers';
 import { cifar10, encodeIdx, encodeNpy, encodeNpz, readIdx, readNpyFile, readNpzFile } from '@layerwise/data';
 import { readZip, writeZip } from '../../packages/data/src/zip.js'; // internal
+import { readZip as coreReadZip, writeZip as coreWriteZip } from '../../packages/core/src/saving/zip.js'; // internal
 import { makeTar, npy, py2CifarPickle } from '../../packages/data/test/helpers.js';
 import { mutate, mutateJson, type Random } from './mutate.js';
 import { editModelFile, splitModelFile } from './model-files.js';
@@ -276,4 +277,29 @@ const kerasH5: FuzzTarget = {
   named: (e) => e instanceof WeightsError || e instanceof DataError || e instanceof ConfigError,
 };
 
-export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model, kerasH5];
+/** Keras 3 .keras archives (committed files written by Keras 3) loaded with loadModel: mutated config.json, or mutated bytes. */
+const KERAS_FIXTURES = fileURLToPath(new URL('../../fixtures/model-files/keras3/', import.meta.url));
+const kerasArchive: FuzzTarget = {
+  name: 'keras-archive',
+  ext: '.keras',
+  async corpus() {
+    return ['mlp', 'merges', 'nested', 'cnn'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(KERAS_FIXTURES, `${name}.keras`))) }));
+  },
+  variant(r, base) {
+    if (r() < 0.6) {
+      const entries = coreReadZip(base.bytes, base.name);
+      const { value, how } = mutateJson(r, JSON.parse(new TextDecoder().decode(entries.get('config.json'))));
+      entries.set('config.json', new TextEncoder().encode(JSON.stringify(value)));
+      return { bytes: coreWriteZip([...entries].map(([name, data]) => ({ name, data }))), how: `config.json: ${how}` };
+    }
+    return mutate(r, base.bytes);
+  },
+  async load(path) {
+    const m = await loadModel(path);
+    for (const w of m.weights) checkTensor(w.value, `${path} ${w.name}`);
+    if (!Number.isFinite(m.countParams())) throw new Malformed(`${path}: countParams ${m.countParams()}`);
+  },
+  named: (e) => e instanceof ConfigError || e instanceof WeightsError || e instanceof DataError,
+};
+
+export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model, kerasH5, kerasArchive];

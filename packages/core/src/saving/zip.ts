@@ -35,6 +35,10 @@ export interface ReadZipOptions {
   only?: (entryName: string) => boolean;
   /** The most bytes all inflated entries may add up to; default 2^33 (8 GiB). */
   maxTotalBytes?: number;
+  /** The most bytes one entry may inflate to (by name); default no limit but the total. */
+  maxEntryBytes?: (entryName: string) => number;
+  /** The highest inflated : stored ratio accepted (default 1032, deflate's best: only lies are refused). */
+  maxRatio?: number;
 }
 
 /** The entries of a zip archive, name → uncompressed bytes, in archive order. */
@@ -109,8 +113,11 @@ export function readZip(bytes: Uint8Array, name: string, options: ReadZipOptions
     if (options.only && !options.only(entryName)) continue;
     if (entryName === '__proto__') fail(`entry name '__proto__' is not allowed`);
     if (flags & 1) fail(`entry '${entryName}' is encrypted`);
-    if (method === DEFLATE && size > compressedSize * MAX_DEFLATE_RATIO + 1024)
-      fail(`entry '${entryName}' declares ${size} bytes from ${compressedSize} compressed: more than deflate can produce (a zip bomb or a damaged directory)`);
+    const ratio = options.maxRatio ?? MAX_DEFLATE_RATIO;
+    if (method === DEFLATE && size > compressedSize * ratio + 1024)
+      fail(`entry '${entryName}' declares ${size} bytes from ${compressedSize} compressed (more than ${ratio}:1): a zip bomb or a damaged directory`);
+    const entryCap = options.maxEntryBytes?.(entryName) ?? Infinity;
+    if (size > entryCap) fail(`entry '${entryName}' declares ${size} bytes, more than the ${entryCap} allowed for it`);
     if (method === STORED && size !== compressedSize) fail(`stored entry '${entryName}' declares ${size} bytes but holds ${compressedSize}`);
     total += size;
     if (total > maxTotal) fail(`its entries inflate to more than ${maxTotal} bytes in total (stopped before '${entryName}')`);

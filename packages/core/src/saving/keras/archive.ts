@@ -27,6 +27,8 @@ import { layerIn, modelOut } from './model-config.js';
 /** The Keras version whose format we write (metadata.json's keras_version). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
 const ENTRIES = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
+/** config.json / metadata.json larger than this are refused before inflating. */
+const MAX_JSON_BYTES = 64 * 2 ** 20;
 /** The most datasets a weights file may list before we stop walking it. */
 const MAX_DATASETS = 1_000_000;
 
@@ -54,7 +56,12 @@ function datasetShapes(f: H5File, group: string, out: [string, number[]][] = [])
 
 export async function loadKerasArchive(path: string, options: { compile?: boolean } = {}): Promise<Model> {
   const bytes = readFileSync(path);
-  const entries = readZip(bytes, `'${path}'`, { only: (n) => ENTRIES.has(n), maxTotalBytes: Math.max(2 ** 31, bytes.length * 2) });
+  const entries = readZip(bytes, `'${path}'`, {
+    only: (n) => ENTRIES.has(n),
+    maxEntryBytes: (n) => (n.endsWith('.json') ? MAX_JSON_BYTES : Infinity),
+    // Keras stores its entries; weights compress little. A member that inflates 100-fold is a bomb.
+    maxRatio: 100,
+  });
   const configBytes = entries.get('config.json');
   if (!configBytes) throw new DataError(`'${path}' is a zip archive without config.json: not a Keras .keras file`);
   const config = parseKerasJson(new TextDecoder().decode(configBytes), path, 'config.json');

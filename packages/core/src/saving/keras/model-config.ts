@@ -6,7 +6,7 @@
  * legacy .h5 and tfjs-layers files) are read too.
  */
 import { ConfigError } from '../../errors.js';
-import type { Layer, LayerNode, SymbolicTensor } from '../../engine/layer.js';
+import { getLayerClass, type Layer, type LayerNode, type SymbolicTensor } from '../../engine/layer.js';
 import type { Model } from '../../engine/model.js';
 import type { SavedLayer } from '../validate.js';
 import { isObject, type Json, type JsonObject } from './json.js';
@@ -28,7 +28,22 @@ export function layerIn(entry: Json, where: string): SavedLayer {
   const named = `${where} (${className}${typeof entry.config.name === 'string' ? ` '${entry.config.name}'` : ''})`;
   if (className === 'Sequential') return { className, config: sequentialIn(entry.config, named) };
   if (MODEL_CLASSES.has(className)) return { className: 'Functional', config: functionalIn(entry.config, named) };
+  if (!isRegistered(className))
+    return fail(
+      named,
+      `unknown layer class '${className}'${typeof entry.module === 'string' ? ` (Python module '${entry.module}')` : ''}. If a Layerwise plugin provides it, import that package before loading ` +
+        `(the catalogue: import '@layerwise/layers'); for your own layer, write it as a Layer subclass with static className = '${className}' and call registerLayer(${className.replace(/\W/g, '') || 'YourLayer'}).`,
+    );
   return { className, config: configIn(entry.config, named) };
+}
+
+function isRegistered(className: string): boolean {
+  try {
+    getLayerClass(className);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sequentialIn(config: JsonObject, where: string): Record<string, unknown> {
