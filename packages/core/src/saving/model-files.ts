@@ -3,6 +3,7 @@
  * reading.
  *
  *   x.keras   Keras 3's zip archive (keras/archive.ts): the default, what Keras 3 loads
+ *   x.h5      Keras 2's whole-model HDF5 (keras/legacy-model.ts), what tf.keras loads
  *   x.lw      Layerwise's own container (save.ts): still read and written, for files made
  *             before .keras support; it holds nothing .keras cannot, so new code should use .keras
  */
@@ -11,22 +12,27 @@ import { ConfigError, DataError } from '../errors.js';
 import type { Model } from '../engine/model.js';
 import { HDF5_SIGNATURE } from './h5/file.js';
 import { loadKerasArchive, saveKerasArchive } from './keras/archive.js';
+import { loadLegacyModel, saveLegacyModel } from './keras/legacy-model.js';
 import { loadModelFile, saveModel } from './save.js';
 
-export type ModelFormat = 'keras' | 'layerwise';
+export type ModelFormat = 'keras' | 'legacy-h5' | 'layerwise';
 
 /** The format model.save writes for a file name. */
 export function modelFormatFor(path: string): ModelFormat {
   const lower = path.toLowerCase();
   if (lower.endsWith('.keras')) return 'keras';
+  if (lower.endsWith('.weights.h5')) throw new ConfigError(`model.save('${path}'): a .weights.h5 name is for weights only: use model.saveWeights('${path}'), or save the whole model as .keras`);
+  if (lower.endsWith('.h5') || lower.endsWith('.hdf5')) return 'legacy-h5';
   if (lower.endsWith('.lw')) return 'layerwise';
   throw new ConfigError(
-    `model.save('${path}'): the file name must end in .keras (Keras 3's format, recommended) or .lw (Layerwise's own format). For weights only, use model.saveWeights('x.weights.h5').`,
+    `model.save('${path}'): the file name must end in .keras (Keras 3's format, recommended), .h5 (Keras 2's legacy format) or .lw (Layerwise's own format). For weights only, use model.saveWeights('x.weights.h5').`,
   );
 }
 
 export async function saveModelAs(model: Model, path: string): Promise<void> {
-  if (modelFormatFor(path) === 'keras') return saveKerasArchive(model, path);
+  const format = modelFormatFor(path);
+  if (format === 'keras') return saveKerasArchive(model, path);
+  if (format === 'legacy-h5') return saveLegacyModel(model, path);
   saveModel(model, path);
 }
 
@@ -46,7 +52,6 @@ export async function loadModelAny(path: string, options: { compile?: boolean } 
   if (!statSync(path).isFile()) throw new DataError(`Model file '${path}' is not a file`);
   const start = head(path, 8);
   if (start[0] === 0x50 && start[1] === 0x4b) return loadKerasArchive(path, options);
-  if (HDF5_SIGNATURE.every((b, i) => start[i] === b))
-    throw new DataError(`'${path}' is an HDF5 file: a legacy Keras .h5 full model is not supported yet; for a weights file, build the model in code and call model.loadWeights('${path}')`);
+  if (HDF5_SIGNATURE.every((b, i) => start[i] === b)) return loadLegacyModel(path, options);
   return loadModelFile(path, options);
 }

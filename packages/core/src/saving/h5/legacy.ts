@@ -89,13 +89,20 @@ export function planLegacy(f: H5File, model: Model, root: string, options: LoadW
   return plan;
 }
 
-/** Write the model's weights in Keras 2's layout (what tf.keras' save_weights('x.h5') writes). */
-export function writeLegacy(f: H5File, model: Model): void {
+/**
+ * Write the model's weights in Keras 2's layout (what tf.keras' save_weights('x.h5') writes),
+ * under `root`: '/' for a weights file, '/model_weights' in a whole-model file.
+ */
+export function writeLegacy(f: H5File, model: Model, root = '/'): void {
   const layers = model.layers;
-  f.setStrings('/', 'backend', 'tensorflow');
-  f.setStrings('/', 'keras_version', LEGACY_KERAS_VERSION);
-  f.setStrings('/', 'layer_names', layers.map((l) => l.name));
   const groups = new Set<string>(['/']);
+  if (root !== '/') {
+    f.createGroup(root);
+    groups.add(root);
+  }
+  f.setStrings(root, 'backend', 'tensorflow');
+  f.setStrings(root, 'keras_version', LEGACY_KERAS_VERSION);
+  f.setStrings(root, 'layer_names', layers.map((l) => l.name));
   const ensureGroup = (path: string) => {
     const parts = path.split('/').filter(Boolean);
     for (let i = 1; i <= parts.length; i++) {
@@ -107,7 +114,7 @@ export function writeLegacy(f: H5File, model: Model): void {
     }
   };
   for (const layer of layers) {
-    const group = `/${layer.name}`;
+    const group = join(root, layer.name);
     if (groups.has(group)) throw new WeightsError(`Cannot write '${f.path}': two layers are named '${layer.name}'`);
     ensureGroup(group);
     const weights = legacyWeights(layer);
@@ -121,6 +128,6 @@ export function writeLegacy(f: H5File, model: Model): void {
       writeDataset(f, path, w.value.data, w.shape, w.value.dtype);
     });
   }
-  ensureGroup('/top_level_model_weights');
-  f.setStrings('/top_level_model_weights', 'weight_names', []);
+  ensureGroup(join(root, 'top_level_model_weights'));
+  f.setStrings(join(root, 'top_level_model_weights'), 'weight_names', []);
 }

@@ -15,22 +15,21 @@ import { ConfigError, DataError } from '../../errors.js';
 import type { Model } from '../../engine/model.js';
 import { writeAtomically } from '../atomic.js';
 import { withWeightGuard } from '../guard.js';
-import { datasetInfo } from '../h5/datasets.js';
 import { H5File } from '../h5/file.js';
 import { planKeras3, writeKeras3 } from '../h5/keras3.js';
 import { layerFromConfig } from '../save.js';
 import { readZip, writeZip } from '../zip.js';
+import { datasetShapes } from './h5-shapes.js';
 import { compileFromConfig, compileToConfig, readOptimizerVars, writeOptimizerVars } from './compile.js';
 import { isObject, parseKerasJson, stringifyKeras } from './json.js';
-import { layerIn, modelOut } from './model-config.js';
+import { layerIn } from './model-config.js';
+import { modelOut } from './model-out.js';
 
 /** The Keras version whose format we write (metadata.json's keras_version). */
 export const KERAS_FORMAT_VERSION = '3.15.1';
 const ENTRIES = new Set(['config.json', 'metadata.json', 'model.weights.h5']);
 /** config.json / metadata.json larger than this are refused before inflating. */
 const MAX_JSON_BYTES = 64 * 2 ** 20;
-/** The most datasets a weights file may list before we stop walking it. */
-const MAX_DATASETS = 1_000_000;
 
 /** A scratch folder for the HDF5 member (h5wasm opens files, not bytes); removed afterwards. */
 async function withScratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -40,18 +39,6 @@ async function withScratch<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** Every dataset's shape under `group` (the weights the file can give a model being built). */
-function datasetShapes(f: H5File, group: string, out: [string, number[]][] = []): [string, number[]][] {
-  if (f.kind(group) !== 'group') return out;
-  for (const key of f.keys(group)) {
-    const path = `${group}/${key}`;
-    if (out.length > MAX_DATASETS) throw new DataError(`'${f.path}' lists more than ${MAX_DATASETS} datasets`);
-    if (f.kind(path) === 'group') datasetShapes(f, path, out);
-    else if (f.kind(path) === 'dataset') out.push([path, datasetInfo(f, path).shape]);
-  }
-  return out;
 }
 
 export async function loadKerasArchive(path: string, options: { compile?: boolean } = {}): Promise<Model> {
@@ -93,7 +80,7 @@ export async function loadKerasArchive(path: string, options: { compile?: boolea
 }
 
 export async function saveKerasArchive(model: Model, path: string): Promise<void> {
-  const config = modelOut(model);
+  const config = modelOut(model, 'keras3');
   if (model.optimizer && model.loss) config.compile_config = compileToConfig(model);
   const now = new Date().toISOString();
   const metadata = { keras_version: KERAS_FORMAT_VERSION, date_saved: `${now.slice(0, 10)}@${now.slice(11, 19)}` };

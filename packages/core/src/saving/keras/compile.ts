@@ -42,7 +42,8 @@ function optimizerIn(v: Json | undefined, where: string): Optimizer {
     } else if (k === 'learning_rate' && typeof x !== 'number') throw new ConfigError(`${where}: learning_rate ${JSON.stringify(x).slice(0, 80)} (a schedule) is not supported by Layerwise; give a number`);
     else if (!IGNORED.has(k)) config[toCamel(k)] = x;
   }
-  return getOptimizer({ className: v.class_name, config });
+  // tf.keras writes its optimizers as 'Custom>Adam'.
+  return getOptimizer({ className: v.class_name.replace(/^Custom>/, ''), config });
 }
 
 /** A loss as Keras writes it: 'mse', or {class_name: 'SparseCategoricalCrossentropy', config: {from_logits, …}}. */
@@ -58,12 +59,19 @@ function lossIn(v: Json | undefined, where: string): string | InstanceType<(type
   throw new ConfigError(`${where}: loss ${JSON.stringify(v).slice(0, 80)}: Layerwise compiles with one loss for all outputs; load with { compile: false } and compile in code`);
 }
 
+const SHORT_METRIC: Record<string, string> = { mean_absolute_error: 'mae', mean_squared_error: 'mse' };
+
 function metricsIn(v: Json | undefined, where: string): string[] {
   if (v === null || v === undefined) return [];
   const flat = (Array.isArray(v) ? v : [v]).flat(2);
   return flat.map((m) => {
     if (typeof m === 'string') return m;
-    if (isObject(m) && isObject(m.config) && typeof m.config.name === 'string') return m.config.name;
+    if (isObject(m) && isObject(m.config) && typeof m.config.name === 'string') {
+      // tf.keras' MeanMetricWrapper: `name` may carry an output's prefix ('p_mae'); `fn` is the function.
+      const { name, fn } = m.config;
+      if (typeof fn !== 'string' || name === 'accuracy' || name === 'acc' || name === fn) return name;
+      return SHORT_METRIC[fn] ?? fn;
+    }
     throw new ConfigError(`${where}: metric ${JSON.stringify(m).slice(0, 80)} is not supported`);
   });
 }

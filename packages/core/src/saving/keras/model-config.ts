@@ -1,18 +1,18 @@
 /**
- * A model's architecture between Keras 3's config.json and Layerwise's configs: Sequential
+ * A model's architecture from Keras' config (config.json, a legacy .h5's model_config, a
+ * tfjs-layers modelTopology) to Layerwise's configs: Sequential
  * (a list of layers), Functional (layers with their `inbound_nodes`, each argument a
  * `__keras_tensor__` whose `keras_history` is [layer, node index, tensor index]) and models
  * nested as layers of either. Keras 2's node lists (`[[layer, node, tensor, kwargs]]`, in
  * legacy .h5 and tfjs-layers files) are read too.
  */
 import { ConfigError } from '../../errors.js';
-import { getLayerClass, type Layer, type LayerNode, type SymbolicTensor } from '../../engine/layer.js';
-import type { Model } from '../../engine/model.js';
+import { getLayerClass } from '../../engine/layer.js';
 import type { SavedLayer } from '../validate.js';
 import { isObject, type Json, type JsonObject } from './json.js';
-import { configIn, configOut } from './layer-config.js';
+import { configIn } from './layer-config.js';
 
-type Ref = [string, number, number];
+export type Ref = [string, number, number];
 
 const MODEL_CLASSES = new Set(['Functional', 'Model']);
 
@@ -34,7 +34,14 @@ export function layerIn(entry: Json, where: string): SavedLayer {
       `unknown layer class '${className}'${typeof entry.module === 'string' ? ` (Python module '${entry.module}')` : ''}. If a Layerwise plugin provides it, import that package before loading ` +
         `(the catalogue: import '@layerwise/layers'); for your own layer, write it as a Layer subclass with static className = '${className}' and call registerLayer(${className.replace(/\W/g, '') || 'YourLayer'}).`,
     );
-  return { className, config: configIn(entry.config, named) };
+  const config = configIn(entry.config, named);
+  // Keras 2 spellings: InputLayer's batch_input_shape; a normalization axis as a one-element list.
+  if (className === 'InputLayer' && config.batchInputShape !== undefined && config.batchShape === undefined) {
+    config.batchShape = config.batchInputShape;
+    delete config.batchInputShape;
+  }
+  if ((className === 'BatchNormalization' || className === 'LayerNormalization') && Array.isArray(config.axis) && config.axis.length === 1) config.axis = config.axis[0];
+  return { className, config };
 }
 
 function isRegistered(className: string): boolean {
@@ -48,7 +55,10 @@ function isRegistered(className: string): boolean {
 
 function sequentialIn(config: JsonObject, where: string): Record<string, unknown> {
   if (!Array.isArray(config.layers)) return fail(where, "'layers' must be a list");
-  return { name: config.name, layers: config.layers.map((l, i) => layerIn(l, `${where}.layers[${i}]`)) };
+  const layers = config.layers.map((l, i) => layerIn(l, `${where}.layers[${i}]`));
+  // Keras 2 repeats the input shape on the first layer after its InputLayer: the InputLayer holds it.
+  if (layers[0]?.className === 'InputLayer') for (const l of layers.slice(1)) delete l.config.batchInputShape;
+  return { name: config.name, layers };
 }
 
 /** A [layer, node, tensor] reference, checked. */
@@ -105,6 +115,7 @@ function functionalIn(config: JsonObject, where: string): Record<string, unknown
     if (names.has(name)) return fail(at, `two layers are named '${name}'`);
     names.add(name);
     saved.config.name = name;
+    if (saved.className !== 'InputLayer') delete saved.config.batchInputShape; // the graph's InputLayers hold the shapes
     layers.push(saved);
     const inbound = (entry as JsonObject).inbound_nodes ?? [];
     if (!Array.isArray(inbound)) return fail(at, "'inbound_nodes' must be a list");
@@ -112,8 +123,11 @@ function functionalIn(config: JsonObject, where: string): Record<string, unknown
     inbound.forEach((node, call) => pending.push({ layer: name, call, inputs: nodeInputs(node, `${at}.inbound_nodes[${call}]`), legacy: Array.isArray(node) }));
   });
   // Keras counts a nested functional model's own construction as its node 0 in these lists
-  // (and in Keras 2's node lists), not in Keras 3's call arguments.
-  const models = new Set(layers.filter((l) => l.className === 'Functional').map((l) => l.config.name as string));
+  // (and in Keras 2's node lists), not in Keras 3's call arguments. Keras 2's Sequential is a
+  // functional model; Keras 3's is not (Keras 3 entries carry a `module`).
+  const keras2 = config.layers.every((l) => isObject(l) && l.module === undefined);
+  const nested = new Set(keras2 ? ['Functional', 'Sequential'] : ['Functional']);
+  const models = new Set(layers.filter((l) => nested.has(l.className)).map((l) => l.config.name as string));
   const shift = (r: Ref): Ref => (models.has(r[0]) && r[1] > 0 ? [r[0], r[1] - 1, r[2]] : r);
   const inputs = refsIn(config.input_layers, `${where}.input_layers`).map(shift);
   const outputs = refsIn(config.output_layers, `${where}.output_layers`).map(shift);
@@ -133,73 +147,4 @@ function functionalIn(config: JsonObject, where: string): Record<string, unknown
   }
   for (const r of [...inputs, ...outputs]) if (!ready(r)) fail(where, `model input/output [${r.join(', ')}] is not produced by any call`);
   return { name: config.name, trainable: config.trainable ?? true, layers, nodes, inputs, outputs };
-}
-
-// ---- out: Layerwise → Keras 3 ----
-
-const isModel = (layer: Layer): layer is Model => Array.isArray((layer as Partial<Model>).layers);
-
-/** The Keras tensor an argument names: shape, dtype and where it comes from. */
-function tensorOut(t: SymbolicTensor, ref: Ref): JsonObject {
-  return { class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: ref } };
-}
-
-/** A layer (or nested model) entry of a Keras config, without its graph fields. */
-export function layerOut(layer: Layer): JsonObject {
-  if (isModel(layer)) return modelOut(layer);
-  if (layer.className === 'InputLayer') return { module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut(layer.getConfig()), registered_name: null };
-  return { module: 'keras.layers', class_name: layer.className, config: configOut(layer.getConfig()), registered_name: null };
-}
-
-function inputLayerOut(config: Record<string, unknown>): JsonObject {
-  return { batch_shape: config.batchShape as Json, dtype: (config.dtype as string) ?? 'float32', sparse: false, ragged: false, name: config.name as string };
-}
-
-/** Keras 3's config of a model (Sequential or Functional), as in config.json. */
-export function modelOut(model: Model): JsonObject {
-  const policy = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
-  if (model.className === 'Sequential') {
-    const saved = model.getConfig().layers as SavedLayer[];
-    const layers: JsonObject[] = [];
-    let batchShape = saved[0]?.className === 'InputLayer' ? (saved[0].config.batchShape as Json) : (saved[0]?.config.batchInputShape as Json | undefined);
-    if (saved[0]?.className === 'InputLayer') layers.push({ module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut(saved[0].config), registered_name: null });
-    else if (batchShape) layers.push({ module: 'keras.layers', class_name: 'InputLayer', config: inputLayerOut({ batchShape, name: `${model.name}_input` }), registered_name: null });
-    layers.push(...model.layers.map(layerOut));
-    batchShape ??= null;
-    return {
-      module: 'keras',
-      class_name: 'Sequential',
-      config: { name: model.name, trainable: model.trainable, dtype: policy, layers },
-      registered_name: null,
-      ...(batchShape ? { build_config: { input_shape: batchShape } } : {}),
-    };
-  }
-  const nodes: LayerNode[] = model.layerNodes;
-  const callIndex = new Map<LayerNode, number>();
-  const perLayer = new Map<Layer, number>();
-  for (const n of nodes) {
-    callIndex.set(n, perLayer.get(n.layer) ?? 0);
-    perLayer.set(n.layer, callIndex.get(n)! + 1);
-  }
-  const ref = (t: SymbolicTensor): Ref => [t.node.layer.name, callIndex.get(t.node)!, t.index];
-  // As Keras: a nested functional model's construction is its node 0 in input/output lists.
-  const outerRef = (t: SymbolicTensor): Ref => {
-    const r = ref(t);
-    return isModel(t.node.layer) && t.node.layer.className !== 'Sequential' ? [r[0], r[1] + 1, r[2]] : r;
-  };
-  const layers = model.layers.map((layer) => {
-    const inbound = nodes
-      .filter((n) => n.layer === layer && n.inputs.length)
-      .map((n) => {
-        const args = n.inputs.map((t) => tensorOut(t, ref(t)));
-        return { args: [args.length === 1 ? args[0] : args], kwargs: {} };
-      });
-    return { ...layerOut(layer), name: layer.name, inbound_nodes: inbound };
-  });
-  return {
-    module: 'keras.src.models.functional',
-    class_name: 'Functional',
-    config: { name: model.name, trainable: model.trainable, layers, input_layers: model.inputs.map(outerRef), output_layers: model.outputs.map(outerRef) },
-    registered_name: 'Functional',
-  };
 }
