@@ -42,8 +42,17 @@ function optimizerIn(v: Json | undefined, where: string): Optimizer {
     } else if (k === 'learning_rate' && typeof x !== 'number') throw new ConfigError(`${where}: learning_rate ${JSON.stringify(x).slice(0, 80)} (a schedule) is not supported by Layerwise; give a number`);
     else if (!IGNORED.has(k)) config[toCamel(k)] = x;
   }
-  // tf.keras writes its optimizers as 'Custom>Adam'.
-  return getOptimizer({ className: v.class_name.replace(/^Custom>/, ''), config });
+  // tf.keras writes its optimizers as 'Custom>Adam'; tfjs names RMSprop 'RMSProp' (rho: `decay`)
+  // and SGD with momentum 'Momentum' (`useNesterov`).
+  let className = v.class_name.replace(/^Custom>/, '');
+  if (className === 'RMSProp') {
+    className = 'RMSprop';
+    if (config.rho === undefined && config.decay !== undefined) [config.rho, config.decay] = [config.decay, undefined];
+  } else if (className === 'Momentum') {
+    className = 'SGD';
+    if (config.useNesterov !== undefined) [config.nesterov, config.useNesterov] = [config.useNesterov, undefined];
+  }
+  return getOptimizer({ className, config });
 }
 
 /** A loss as Keras writes it: 'mse', or {class_name: 'SparseCategoricalCrossentropy', config: {from_logits, …}}. */
