@@ -14,6 +14,8 @@
  *   layerwise predict photo.jpg --model vgg16 …   section 4.2
  *   layerwise summary --model resnet50   section 4.2
  *   layerwise plot-model --model inceptionv3 --out M.png   section 4.2
+ *   layerwise convert in.h5 out.keras    model files between Keras 3, tf.keras, tfjs-layers (and to ONNX)
+ *   layerwise summary model.keras        model.summary() of a model file (or --model M)
  *
  * `main(argv, io)` returns the exit code (0 ok, 1 failed, 2 bad usage) and prints only
  * through `io`, so tests run it in-process.
@@ -33,6 +35,7 @@ import { augmentTrain, AUGMENT_METHODS } from './commands/augment-train.js';
 import { transfer, TRANSFER_PROGRAMS, type TransferProgram } from './commands/transfer.js';
 import { predict, summary, plotZooModel, ZOO_MODELS } from './commands/zoo.js';
 import { didYouMean } from './suggest.js';
+import { convert, summarizeModelFile } from './commands/model-file.js';
 
 export { mlp, buildMlp } from './commands/mlp.js';
 export { overfit, buildPlain, buildWeightDecay, buildDropout } from './commands/overfit.js';
@@ -43,6 +46,7 @@ export { augment } from './commands/augment.js';
 export { augmentTrain } from './commands/augment-train.js';
 export { transfer, fineTuneModel, transferHead, FINE_TUNE_AUGMENTATION } from './commands/transfer.js';
 export { predict, summary, plotZooModel, ZOO_MODELS } from './commands/zoo.js';
+export { convert, summarizeModelFile } from './commands/model-file.js';
 export { loadImages } from './image-utils.js';
 export { loadChapter1Data } from './data.js';
 export type { Io } from './common.js';
@@ -343,11 +347,18 @@ const COMMANDS: Record<string, CommandSpec> = {
     },
   },
   summary: {
-    summary: "model.summary() of a pretrained model: Keras' table, parameter counts",
+    summary: "model.summary() of a pretrained model (--model M) or of a model file: Keras' table",
     section: '4.2',
-    description: "Prints the model's summary (Keras 3's table, character for character). No weights are needed.",
+    description:
+      "layerwise summary --model M prints a keras.applications model's summary (Keras 3's table, character for\n" +
+      'character; no weights are needed). layerwise summary MODEL_FILE prints the summary of a .keras, .h5,\n' +
+      'model.json or .lw file, without running anything from the file.',
     options: { model: zooModelOption, help: RUN_OPTIONS.help },
-    run: (v, io) => summary({ model: zooModel(v) }, io),
+    positionals: 1,
+    run: (v, io, positionals) => {
+      if (positionals[0] !== undefined && v.model !== undefined) throw new UsageError('give a model file or --model M, not both');
+      return positionals[0] !== undefined ? summarizeModelFile(positionals[0], io) : summary({ model: zooModel(v) }, io);
+    },
   },
   'plot-model': {
     summary: 'plot_model of a pretrained model: the network as a picture',
@@ -360,6 +371,22 @@ const COMMANDS: Record<string, CommandSpec> = {
       help: RUN_OPTIONS.help,
     },
     run: (v, io) => plotZooModel({ model: zooModel(v), out: str(v, 'out'), layerNames: v['layer-names'] === true }, io),
+  },
+  convert: {
+    summary: 'a model file to another format: .keras, .h5, model.json, .lw, or .onnx',
+    section: 'files',
+    description:
+      'layerwise convert IN OUT loads IN (a Keras 3 .keras, a tf.keras .h5, a tfjs-layers model.json or its\n' +
+      'folder, a Layerwise .lw) and writes OUT in the format its name says: .keras (Keras 3 loads it), .h5\n' +
+      '(tf.keras loads it), model.json (tfjs-layers loads it), .lw, or .onnx (an inference model for ONNX\n' +
+      'Runtime). The compile configuration and optimizer state travel where the format holds them.\n' +
+      'Nothing in a file is run: a Lambda layer is an error.',
+    options: { 'no-compile': { type: 'boolean', help: 'drop the compile configuration (load_model(compile=False))' }, help: RUN_OPTIONS.help },
+    positionals: 2,
+    run: (v, io, positionals) => {
+      if (positionals.length !== 2) throw new UsageError('give the input and output files: layerwise convert in.h5 out.keras');
+      return convert({ input: positionals[0], output: positionals[1], compile: v['no-compile'] !== true }, io);
+    },
   },
 };
 
@@ -460,7 +487,7 @@ export function commandHelp(name: string): string {
   return [
     `Usage: layerwise ${name} [options]`,
     '',
-    `Tutorial section ${c.section}: ${c.summary}.`,
+    `${/^\d/.test(c.section) ? `Tutorial section ${c.section}: ` : ''}${c.summary}.`,
     '',
     c.description,
     '',
