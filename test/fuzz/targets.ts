@@ -302,4 +302,48 @@ const kerasArchive: FuzzTarget = {
   named: (e) => e instanceof ConfigError || e instanceof WeightsError || e instanceof DataError,
 };
 
-export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model, kerasH5, kerasArchive];
+/** Keras 2 whole-model .h5 files (tf_keras' and Layerwise's) loaded with loadModel. */
+const kerasModelH5: FuzzTarget = {
+  name: 'keras-model-h5',
+  ext: '.h5',
+  async corpus(dir) {
+    const ours = join(dir, 'layerwise-full.h5');
+    await kerasModel().save(ours);
+    const files = [ours, ...['h5_mlp', 'h5_two_outputs'].map((n) => fileURLToPath(new URL(`../../fixtures/model-files/tf_keras/${n}.h5`, import.meta.url)))];
+    return files.map((f) => ({ name: f, bytes: new Uint8Array(readFileSync(f)) }));
+  },
+  load: kerasArchive.load,
+  named: kerasArchive.named,
+};
+
+/** TensorFlow.js model.json (shards beside it, written by the corpus) loaded with loadModel: mutated JSON or bytes. */
+const tfjsModelJson: FuzzTarget = {
+  name: 'tfjs-model-json',
+  ext: '.json',
+  async corpus(dir) {
+    const out: Input[] = [];
+    for (const name of ['mlp', 'nested', 'shared']) {
+      const m = await loadModel(join(KERAS_FIXTURES, `${name}.keras`));
+      const sub = join(dir, `tfjs-${name}`);
+      mkdirSync(sub, { recursive: true });
+      await m.save(join(sub, 'model.json'));
+      // The runner writes the mutated model.json beside the corpus folder: point its manifest at the shard there.
+      const json = JSON.parse(readFileSync(join(sub, 'model.json'), 'utf8'));
+      json.weightsManifest[0].paths = [`tfjs-${name}.bin`];
+      writeFileSync(join(dir, `tfjs-${name}.bin`), readFileSync(join(sub, 'group1-shard1of1.bin')));
+      out.push({ name, bytes: new TextEncoder().encode(JSON.stringify(json)) });
+    }
+    return out;
+  },
+  variant(r, base) {
+    if (r() < 0.7) {
+      const { value, how } = mutateJson(r, JSON.parse(new TextDecoder().decode(base.bytes)));
+      return { bytes: new TextEncoder().encode(JSON.stringify(value)), how };
+    }
+    return mutate(r, base.bytes);
+  },
+  load: kerasArchive.load,
+  named: kerasArchive.named,
+};
+
+export const FILE_TARGETS: FuzzTarget[] = [idx, npyTarget, npz, pickle, tar, model, kerasH5, kerasArchive, kerasModelH5, tfjsModelJson];

@@ -120,3 +120,35 @@ describe('hostile .keras files: clear errors naming the file', () => {
     await expect(loadModel(path)).rejects.toThrow(DataError);
   });
 });
+
+describe('hostile model.json files (TensorFlow.js): clear errors naming the file', () => {
+  /** mlp.keras as model.json in a folder, the JSON edited. */
+  async function tfjsWith(edit: (j: any) => void): Promise<string> {
+    const folder = mkdtempSync(join(dir, 'tfjs-'));
+    const model = await loadModel(join(ROOT, 'mlp.keras'));
+    await model.save(join(folder, 'model.json'));
+    const j = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
+    edit(j);
+    writeFileSync(join(folder, 'model.json'), JSON.stringify(j));
+    return join(folder, 'model.json');
+  }
+  const TFJS_CASES: [string, (j: any) => void, new (...a: any[]) => Error, RegExp][] = [
+    ['a shard path outside the folder', (j) => (j.weightsManifest[0].paths = ['../../etc/passwd']), DataError, /shard path "\.\.\/\.\.\/etc\/passwd" must be a file name beside model\.json/],
+    ['an absolute shard path', (j) => (j.weightsManifest[0].paths = ['/etc/passwd']), DataError, /must be a file name beside model\.json/],
+    ['a manifest that needs more bytes than the shards hold', (j) => (j.weightsManifest[0].weights[0].shape = [6, 800]), DataError, /the weights need \d+ bytes but the shard files hold \d+/],
+    ['a lying shape of a huge weight', (j) => (j.weightsManifest[0].weights[0].shape = [2 ** 40, 2 ** 20]), DataError, /is too large/],
+    ['quantized weights', (j) => (j.weightsManifest[0].weights[0].quantization = { dtype: 'uint8', scale: 1, min: 0 }), DataError, /quantized weights are not supported/],
+    ['a Lambda layer in the topology', (j) => j.modelTopology.config.layers.push({ class_name: 'Lambda', config: { name: 'l', function: 'x' } }), ConfigError, /Lambda layer 'l' holds code/],
+    ['no modelTopology', (j) => delete j.modelTopology, ConfigError, /not a TensorFlow\.js layers model/],
+  ];
+  it.each(TFJS_CASES)('%s', async (_, edit, cls, message) => {
+    const path = await tfjsWith(edit);
+    const err = await loadModel(path).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(err).toBeInstanceOf(cls);
+    expect(err!.message).toContain(path);
+    expect(err!.message).toMatch(message);
+  });
+});
