@@ -113,3 +113,32 @@ describe('resume across tools', () => {
   }
 });
 
+
+describe('the fixtures cover the catalogue; save names', () => {
+  /** Every layer class @layerwise/layers registers (and core's InputLayer, Sequential, Functional). */
+  const CATALOGUE = [
+    'Dense', 'Activation', 'ReLU', 'Dropout', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'MaxPooling2D', 'AveragePooling2D',
+    'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'BatchNormalization', 'LayerNormalization', 'Rescaling', 'Flatten', 'Reshape', 'Permute', 'RepeatVector',
+    'ZeroPadding2D', 'Cropping2D', 'UpSampling2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'InputLayer', 'Sequential', 'Functional',
+  ];
+  it('the Keras 3 files use every class of the catalogue', async () => {
+    const { readZip } = await import('../../packages/core/src/saving/zip.js');
+    const seen = new Set<string>();
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (typeof o.class_name === 'string') seen.add(o.class_name);
+        Object.values(o).forEach(walk);
+      }
+    };
+    for (const name of NAMES) walk(JSON.parse(new TextDecoder().decode(readZip(readFileSync(join(ROOT, 'keras3', `${name}.keras`)), name).get('config.json'))));
+    expect(CATALOGUE.filter((c) => !seen.has(c))).toEqual([]);
+  });
+
+  it('model.save: a .weights.h5 or unknown name is a ConfigError saying which names work', async () => {
+    const model = await loadModel(join(ROOT, 'keras3/mlp.keras'));
+    await expect(model.save(join(dir, 'x.weights.h5'))).rejects.toThrow(/a \.weights\.h5 name is for weights only: use model\.saveWeights/);
+    await expect(model.save(join(dir, 'x.model'))).rejects.toThrow(/must end in \.keras \(Keras 3's format, recommended\), \.h5 .*model\.json .* or \.lw/);
+  });
+});

@@ -53,3 +53,5 @@ export type { LoadWeightsOptions } from './saving/weights.js';
 export { atomicWrite } from './saving/container.js';
 export { writeAtomically, removeStaleTemps, tempPathFor, isProcessAlive } from './saving/atomic.js';
 export { crc32 } from './saving/crc32.js';
+export { isZip, readZip, writeZip, type ReadZipOptions } from './saving/zip.js';
+export { modelFormatFor, type ModelFormat } from './saving/model-files.js';
