@@ -142,3 +142,25 @@ describe('the fixtures cover the catalogue; save names', () => {
     await expect(model.save(join(dir, 'x.model'))).rejects.toThrow(/must end in \.keras \(Keras 3's format, recommended\), \.h5 .*model\.json .* or \.lw/);
   });
 });
+
+describe('compile restored as Keras saved it', () => {
+  const COMPILED: [string, string, Record<string, unknown>, string, string[]][] = [
+    ['mlp', 'Adam', { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }, 'categorical_crossentropy', ['accuracy']],
+    ['cnn', 'SGD', { learningRate: 0.05, momentum: 0.9, nesterov: false }, 'binary_crossentropy', []],
+    ['nested', 'RMSprop', { learningRate: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false }, 'mean_squared_error', ['mae']],
+    ['regularized', 'Adagrad', { learningRate: 0.1, initialAccumulatorValue: 0.1, epsilon: 1e-7 }, 'mean_squared_error', []],
+    ['bn_stats', 'Adadelta', { learningRate: 1, rho: 0.95, epsilon: 1e-7 }, 'mean_absolute_error', []],
+    ['frozen', 'RMSprop', { learningRate: 0.01, momentum: 0.5, centered: true }, 'mean_squared_error', []],
+  ];
+  it.each(COMPILED)('%s: %s with Keras’ hyperparameters, its loss and metrics', async (name, cls, config, loss, metrics) => {
+    const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
+    expect(model.optimizer!.className).toBe(cls);
+    const got = model.optimizer!.getConfig();
+    for (const [k, v] of Object.entries(config)) {
+      if (typeof v === 'number') expect(got[k] as number, `${name} ${k}`).toBeCloseTo(v, 6);
+      else expect(got[k], `${name} ${k}`).toBe(v);
+    }
+    expect(model.loss!.name).toBe(loss);
+    expect(model.compiledMetrics.map((m) => m.name)).toEqual(metrics);
+  });
+});
