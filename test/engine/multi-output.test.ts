@@ -153,7 +153,7 @@ describe('compile: losses, loss weights and metrics per output', () => {
     model.compile({ optimizer: 'sgd', loss: { out_a: 'categorical_crossentropy', out_b: 'mse' }, lossWeights: [1, 0.5], metrics: { out_a: ['accuracy'], out_b: ['mae'] } });
     const path = join(mkdtempSync(join(tmpdir(), 'lw-multi-')), 'm.lw');
     model.save(path);
-    const back = loadModel(path);
+    const back = await loadModel(path);
     expect(back.metricsNames).toEqual(model.metricsNames);
     expect(back.objectives!.outputs.map((o) => o.weight)).toEqual([1, 0.5]);
   });

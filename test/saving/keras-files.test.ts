@@ -152,6 +152,15 @@ describe('compile restored as Keras saved it', () => {
     ['bn_stats', 'Adadelta', { learningRate: 1, rho: 0.95, epsilon: 1e-7 }, 'mean_absolute_error', []],
     ['frozen', 'RMSprop', { learningRate: 0.01, momentum: 0.5, centered: true }, 'mean_squared_error', []],
   ];
+  it('merges (two outputs): a loss, a loss weight and metrics per output, as Keras compiled it', async () => {
+    const model = await loadModel(join(ROOT, 'keras3/merges.keras'));
+    expect(model.optimizer!.getConfig()).toMatchObject({ amsgrad: true });
+    expect(model.objectives!.outputs.map((o) => [o.name, o.loss.name, o.weight, o.metrics.map((m) => m.name)])).toEqual([
+      ['cls', 'categorical_crossentropy', 1, ['accuracy']],
+      ['reg', 'mean_squared_error', 0.5, ['mae']],
+    ]);
+    expect(model.metricsNames).toEqual(['loss', 'cls_loss', 'reg_loss', 'cls_accuracy', 'reg_mae']);
+  });
   it.each(COMPILED)('%s: %s with Keras’ hyperparameters, its loss and metrics', async (name, cls, config, loss, metrics) => {
     const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
     expect(model.optimizer!.className).toBe(cls);

@@ -11,7 +11,8 @@
  */
 import { ConfigError, WeightsError } from '../../errors.js';
 import type { Model } from '../../engine/model.js';
-import { losses } from '../../losses/losses.js';
+import { losses, type Loss } from '../../losses/losses.js';
+import type { LossArg, LossWeightsArg, MetricsArg } from '../../training/objectives.js';
 import { getOptimizer, type Optimizer } from '../../optimizers/optimizers.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { datasetInfo, readInto, writeDataset } from '../h5/datasets.js';
@@ -55,53 +56,71 @@ function optimizerIn(v: Json | undefined, where: string): Optimizer {
   return getOptimizer({ className, config });
 }
 
-/** A loss as Keras writes it: 'mse', or {class_name: 'SparseCategoricalCrossentropy', config: {from_logits, …}}. */
-function lossIn(v: Json | undefined, where: string): string | InstanceType<(typeof losses)[keyof typeof losses & 'MeanSquaredError']> {
+/** One loss as Keras writes it: 'mse', or {class_name: 'SparseCategoricalCrossentropy', config: {from_logits, …}}. */
+function lossLeaf(v: Json, where: string): string | Loss {
   if (typeof v === 'string') return v;
-  if (Array.isArray(v) && v.length && v.every((x) => x === v[0])) return lossIn(v[0], where);
   if (isObject(v) && typeof v.class_name === 'string') {
-    const cls = (losses as unknown as Record<string, new (args: Record<string, unknown>) => never>)[v.class_name];
+    const cls = (losses as unknown as Record<string, new (args: { fromLogits?: boolean }) => Loss>)[v.class_name];
     if (!cls || v.class_name === 'get') throw new ConfigError(`${where}: unknown loss class '${v.class_name}'`);
     const c = isObject(v.config) ? v.config : {};
     return new cls(typeof c.from_logits === 'boolean' ? { fromLogits: c.from_logits } : {});
   }
-  throw new ConfigError(`${where}: loss ${JSON.stringify(v).slice(0, 80)}: Layerwise compiles with one loss for all outputs; load with { compile: false } and compile in code`);
+  throw new ConfigError(`${where}: loss ${JSON.stringify(v).slice(0, 80)} is not supported; load with { compile: false } and compile in code`);
+}
+
+/** The loss argument: one loss, a list per output, or a dict by output name (Keras' shapes, kept). */
+function lossIn(v: Json | undefined, where: string): LossArg {
+  if (Array.isArray(v)) return v.map((x, i) => lossLeaf(x, `${where}[${i}]`));
+  if (isObject(v) && typeof v.class_name !== 'string') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, lossLeaf(x, `${where}.${k}`)]));
+  if (v === undefined || v === null) throw new ConfigError(`${where}: no loss`);
+  return lossLeaf(v, where);
 }
 
 const SHORT_METRIC: Record<string, string> = { mean_absolute_error: 'mae', mean_squared_error: 'mse' };
 
-function metricsIn(v: Json | undefined, where: string): string[] {
-  if (v === null || v === undefined) return [];
-  const flat = (Array.isArray(v) ? v : [v]).flat(2);
-  return flat.map((m) => {
-    if (typeof m === 'string') return m;
-    if (isObject(m) && isObject(m.config) && typeof m.config.name === 'string') {
-      // tf.keras' MeanMetricWrapper: `name` may carry an output's prefix ('p_mae'); `fn` is the function.
-      const { name, fn } = m.config;
-      if (typeof fn !== 'string' || name === 'accuracy' || name === 'acc' || name === fn) return name;
-      return SHORT_METRIC[fn] ?? fn;
-    }
-    throw new ConfigError(`${where}: metric ${JSON.stringify(m).slice(0, 80)} is not supported`);
-  });
+/** One metric: its name ('accuracy'), or tf.keras' MeanMetricWrapper, whose `name` may carry an output's prefix ('p_mae'). */
+function metricLeaf(m: Json, where: string): string {
+  if (typeof m === 'string') return m;
+  if (isObject(m) && isObject(m.config) && typeof m.config.name === 'string') {
+    const { name, fn } = m.config;
+    if (typeof fn !== 'string' || name === 'accuracy' || name === 'acc' || name === fn) return name;
+    return SHORT_METRIC[fn] ?? fn;
+  }
+  throw new ConfigError(`${where}: metric ${JSON.stringify(m).slice(0, 80)} is not supported`);
 }
 
-/** compile() as the file's compile_config says. */
+/** Metrics: a list (or a list per output), or a dict by output name. */
+function metricsIn(v: Json | undefined, where: string): MetricsArg | undefined {
+  if (v === null || v === undefined) return undefined;
+  const list = (x: Json, at: string): string[] | string => (Array.isArray(x) ? x.map((m, i) => metricLeaf(m, `${at}[${i}]`)) : metricLeaf(x, at));
+  if (Array.isArray(v)) return v.map((x, i) => list(x, `${where}[${i}]`)) as MetricsArg;
+  if (isObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, list(x, `${where}.${k}`)])) as MetricsArg;
+  return [metricLeaf(v, where)];
+}
+
+function lossWeightsIn(v: Json | undefined, where: string): LossWeightsArg | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (Array.isArray(v) || isObject(v)) return v as LossWeightsArg;
+  throw new ConfigError(`${where}: loss_weights must be a list or a dict`);
+}
+
+/** compile() as the file's compile_config says (per-output losses, loss weights and metrics too). */
 export function compileFromConfig(model: Model, config: JsonObject, where: string): void {
   const optimizer = optimizerIn(config.optimizer, `${where}.optimizer`);
   const loss = lossIn(config.loss, `${where}.loss`);
-  const metrics = [...new Set(metricsIn(config.metrics, `${where}.metrics`))];
-  model.compile({ optimizer, loss, metrics });
+  model.compile({ optimizer, loss, lossWeights: lossWeightsIn(config.loss_weights, `${where}.loss_weights`), metrics: metricsIn(config.metrics, `${where}.metrics`) });
 }
 
 export function compileToConfig(model: Model): JsonObject {
   const opt = model.optimizer!;
+  const objectives = model.objectives!.toConfig();
   const cfg: JsonObject = { name: kerasName(opt) };
   for (const [k, v] of Object.entries(opt.getConfig())) if (k !== 'decay') cfg[toSnake(k)] = v as Json;
   return {
     optimizer: { module: 'keras.optimizers', class_name: opt.className, config: cfg, registered_name: null },
-    loss: model.loss!.name,
-    loss_weights: null,
-    metrics: model.compiledMetrics.map((m) => m.name),
+    loss: objectives.loss,
+    loss_weights: objectives.lossWeights ?? null,
+    metrics: objectives.metrics,
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,

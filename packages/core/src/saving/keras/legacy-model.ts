@@ -53,7 +53,7 @@ export async function loadLegacyModel(path: string, options: { compile?: boolean
 function trainingConfig(model: Model): Record<string, unknown> {
   const c = compileToConfig(model);
   const opt = c.optimizer as { class_name: string; config: Record<string, unknown> };
-  return { loss: c.loss, metrics: c.metrics, weighted_metrics: null, loss_weights: null, optimizer_config: { class_name: opt.class_name, config: opt.config } };
+  return { loss: c.loss, metrics: c.metrics, weighted_metrics: null, loss_weights: c.loss_weights, optimizer_config: { class_name: opt.class_name, config: opt.config } };
 }
 
 export async function saveLegacyModel(model: Model, path: string): Promise<void> {
