@@ -4,6 +4,9 @@
 // Errors
 export { LayerwiseError, ShapeError, ConfigError, DataError, WeightsError, BackendUnavailableError, UnsupportedOpError } from './errors.js';
 
+// Options objects checked by name (every package's entry points use this)
+export { checkOptions, describeValue, didYouMean, keysOf, snakeToCamel, suggestKey } from './options.js';
+
 // Host tensors and randomness
 export { Tensor, tensor, toCategorical, type DType, type TypedArray, type Shape } from './tensor/tensor.js';
 export { Generator, setSeed, rng } from './random/random.js';
@@ -21,9 +24,9 @@ export { registerBackend, setBackend, getBackend } from './backend/registry.js';
 // Layers and models
 export { Variable, deferInitialValues, type DeferredValue } from './engine/variable.js';
 export { TraceContext } from './engine/context.js';
-export { Layer, InputLayer, Input, SymbolicTensor, LayerNode, registerLayer, getLayerClass, argsFromConfig, clearSession, type LayerArgs, type LayerClass, type InputSpec, type WeightOptions } from './engine/layer.js';
+export { Layer, InputLayer, Input, SymbolicTensor, LayerNode, registerLayer, getLayerClass, argsFromConfig, clearSession, layerOptions, type LayerArgs, type InputArgs, type LayerClass, type InputSpec, type WeightOptions } from './engine/layer.js';
 export { Model, loadModel, type CompileArgs, type ModelArgs, type OptimizerState } from './engine/model.js';
-export { Sequential } from './engine/sequential.js';
+export { Sequential, type SequentialArgs } from './engine/sequential.js';
 export { mapGraph, isModel, type LayerGraph } from './engine/graph-walk.js';
 export { summarize, printSummary, type SummaryOptions } from './engine/summary.js';
 export { isBatchSource, type Batch, type BatchSource } from './batches/source.js';

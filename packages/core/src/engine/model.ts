@@ -9,7 +9,7 @@ import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
-import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
+import { InputLayer, Layer, LayerNode, layerOptions, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
 import { layerFromConfig, loadModelFile, saveModel } from '../saving/save.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
@@ -47,6 +47,7 @@ export interface OptimizerState {
  */
 export class Model extends Layer {
   static override className = 'Functional';
+  static override optionKeys = layerOptions<ModelArgs>()({ inputs: true, outputs: true, backend: true });
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
   /** Layer calls in execution order. */
