@@ -1,4 +1,5 @@
 import { ConfigError } from './errors.js';
+import { Tensor } from './tensor/tensor.js';
 
 /**
  * The one check every public options object goes through (layers, compile, fit, callbacks,
@@ -7,11 +8,12 @@ import { ConfigError } from './errors.js';
  * otherwise be ignored silently, and a positional number (`fit(x, y, 32, 10)`) would too.
  */
 
-/** A value and its type, for messages: `'5' (a string)`, `2.5 (a number)`, `[1, 2] (an array)`, `null`. */
+/** A value and its type, for messages: `'5' (a string)`, `2.5 (a number)`, `an array of 2`, `a Tensor of shape [2, 3]`, `null`. */
 export function describeValue(v: unknown): string {
   if (v === null || v === undefined) return String(v);
   if (typeof v === 'string') return `'${v}' (a string)`;
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (a ${typeof v})`;
+  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v === 'function') return 'a function';
   const name = (v as object).constructor?.name;

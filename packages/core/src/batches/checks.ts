@@ -8,15 +8,8 @@ import { Tensor } from '../tensor/tensor.js';
  * that a mistake is a named error here rather than a hang, a crash in a backend or silent nonsense.
  */
 
-/** A value and its type for messages: `'5' (a string)`, `2.5 (a number)`, `null`. */
-export function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return `'${v}' (a string)`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (a ${typeof v})`;
-  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  return `${typeof v === 'function' ? 'a function' : 'an object'}`;
-}
+import { describeValue } from '../options.js';
+export { describeValue };
 
 /** `batchSize`, `epochs`…: a positive (min 1) or non-negative (min 0) integer. */
 export function checkInteger(where: string, name: string, v: unknown, min: 0 | 1): number {

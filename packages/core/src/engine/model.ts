@@ -16,7 +16,8 @@ import type { Variable } from './variable.js';
 import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
 import type { DataDtypes } from '../batches/streams.js';
 import { describeValue } from '../batches/checks.js';
-import { Objectives, type CompileArgs } from '../training/objectives.js';
+import { Objectives, compileArgKeys, type CompileArgs } from '../training/objectives.js';
+import { checkOptions } from '../options.js';
 import { runFit, type FitArgs } from '../training/fit.js';
 import { buildExportGraph } from '../inference/inference-step.js';
 import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
@@ -185,6 +186,7 @@ export class Model extends Layer {
   // ---------------- training API ----------------
 
   compile(args: CompileArgs): void {
+    checkOptions('compile', args, compileArgKeys);
     const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
     this.ensureBuiltForCompile();
     const outputs = this.outputs.map((o) => ({ name: o.node.layer.name, shape: o.shape }));
