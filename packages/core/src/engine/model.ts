@@ -266,13 +266,19 @@ export class Model extends Layer {
   /**
    * `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or a list in Keras' order when
    * there are metrics or several outputs: `loss`, each output's loss, then the metrics (see `metricsNames`).
+   * Say which you expect with the type argument, as for predict: `const score = await
+   * model.evaluate<number[]>(x, y)` (then `score[1]` is a number under `strict`).
    */
-  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null, args: EvaluateArgs = {}): Promise<number | number[]> {
+  evaluate<T extends number | number[] = number | number[]>(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(generator: BatchSource, args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(
+    x: Tensor | Tensor[] | BatchSource,
+    yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null,
+    args: EvaluateArgs = {},
+  ): Promise<T> {
     const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
-    return runEvaluate(this, x, y, options);
+    return runEvaluate(this, x, y, options) as Promise<T>;
   }
   /**
    * The model's outputs for x (arrays or a generator): a Tensor for a one-output model, a list of
@@ -286,8 +292,8 @@ export class Model extends Layer {
   fitGenerator(generator: BatchSource, args: FitArgs = {}): Promise<History> {
     return runFit(this, generator, undefined, args);
   }
-  evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return runEvaluate(this, generator, undefined, args);
+  evaluateGenerator<T extends number | number[] = number | number[]>(generator: BatchSource, args: EvaluateArgs = {}): Promise<T> {
+    return runEvaluate(this, generator, undefined, args) as Promise<T>;
   }
   /**
    * Keras 2's predict_generator. `steps` may also come second as in Keras 2
