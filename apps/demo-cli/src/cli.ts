@@ -84,6 +84,8 @@ interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Positional arguments the command takes (default none). */
   positionals?: number;
+  /** The usage line after the command name (default '[options]'). */
+  usage?: string;
   run: (values: Values, io: Io, positionals: string[]) => Promise<unknown>;
 }
 type Values = Record<string, string | boolean | undefined>;
@@ -164,7 +166,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'the History; --plot draws acc and val_acc. --make-sample DIR first writes sneaker/bag images from\n' +
       'Fashion-MNIST as 60x90 JPEG files and uses them.',
     options: {
-      dirs: { type: 'string', arg: 'A,B', help: 'the two image folders, comma-separated: A is labelled 1, B 0' },
+      dirs: { type: 'string', arg: 'A B', help: 'the two image folders (--dirs A B, or --dirs A,B): A is labelled 1, B 0' },
       'make-sample': { type: 'string', arg: 'DIR', help: 'write a Fashion-MNIST sneaker/bag image set (60x90 JPEG) here and train on it' },
       samples: { type: 'string', arg: 'N', help: 'images per class for --make-sample (default 200)' },
       epochs: opt.epochs(20),
@@ -206,10 +208,11 @@ const COMMANDS: Record<string, CommandSpec> = {
       out: { type: 'string', arg: 'FILE', help: 'where to write one augmented image (default augmented.jpg)' },
       count: { type: 'string', arg: 'N', help: 'write N images instead, as DIR/pic_01.jpg …' },
       'dest-dir': { type: 'string', arg: 'DIR', help: 'the folder for --count (default dest)' },
-      seed: RUN_OPTIONS.seed,
+      seed: { type: 'string', arg: 'N', help: 'seed the random transforms, for repeatable images (default 0)' },
       help: RUN_OPTIONS.help,
     },
     positionals: 1,
+    usage: 'PHOTO [options]',
     run: (v, io, positionals) => {
       const num = (name: string) => {
         const x = str(v, name);
@@ -458,7 +461,7 @@ export function commandHelp(name: string): string {
   const flags = Object.entries(c.options).map(([o, s]) => [`${s.short ? `-${s.short}, ` : '    '}--${o}${s.arg ? ` ${s.arg}` : ''}`, s.help]);
   const width = Math.max(...flags.map(([f]) => f.length));
   return [
-    `Usage: layerwise ${name} [options]`,
+    `Usage: layerwise ${name} ${c.usage ?? '[options]'}`,
     '',
     `Tutorial section ${c.section}: ${c.summary}.`,
     '',

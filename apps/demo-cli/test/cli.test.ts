@@ -50,6 +50,13 @@ describe('layerwise: usage', () => {
     }
   });
 
+  it('augment --help: the PHOTO argument in the usage line, and what its --seed does', async () => {
+    const io = capture();
+    expect(await main(['augment', '--help'], io)).toBe(0);
+    expect(io.out()).toContain('Usage: layerwise augment PHOTO [options]');
+    expect(io.out()).toMatch(/--seed N\s+seed the random transforms/);
+  });
+
   it('no command: usage on stderr, exit 2', async () => {
     const io = capture();
     expect(await main([], io)).toBe(2);
@@ -72,6 +79,7 @@ describe('layerwise: usage', () => {
     [['batchnorm', '--backend', 'cuda'], '--backend must be one of onnx, tfjs'],
     [['mlp', 'extra'], 'extra'],
     [['overfit', '--limit', '10'], "Unknown option '--limit'"],
+    [['mlp', '--batch_size', '8'], "Unknown option '--batch_size'. Did you mean '--batch-size'?"],
   ])('bad option %j: exit 2', async (argv, message) => {
     const io = capture();
     expect(await main(argv, io)).toBe(2);
