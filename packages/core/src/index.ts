@@ -9,6 +9,7 @@ export { checkOptions, describeValue, keysOf, suggestKey } from './options.js';
 
 // Host tensors and randomness
 export { Tensor, tensor, toCategorical, type DType, type TypedArray, type Shape } from './tensor/tensor.js';
+export { stack, concatenate } from './tensor/join.js';
 export { Generator, setSeed, rng } from './random/random.js';
 
 // The IR: values, nodes, graphs, ops, autodiff (for layer, op and backend authors)
