@@ -127,11 +127,12 @@ const COMMANDS: Record<string, CommandSpec> = {
       'batch-size': opt.batchSize,
       samples: { type: 'string', arg: 'N', help: 'training and test samples (default 500, as the tutorial)' },
       out: { type: 'string', arg: 'FILE', help: 'also write the three histories (acc, loss, val_acc, val_loss) as JSON' },
+      plot: { type: 'string', arg: 'FILE', help: 'draw acc / val_acc of the three runs as the tutorial does (.png or .svg)' },
       verbose: opt.verbose('0, as the tutorial'),
       ...RUN_OPTIONS,
     },
     run: (v, io) =>
-      overfit({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), samples: int(v, 'samples', 1), out: str(v, 'out') }, io),
+      overfit({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), samples: int(v, 'samples', 1), out: str(v, 'out'), plot: str(v, 'plot') }, io),
   },
   batchnorm: {
     summary: 'Batch Normalization: Dense 50, BN, relu, Dense 20, BN, relu, Dense 10 softmax',
@@ -377,12 +378,17 @@ function cnnCommand(program: CnnProgram, section: string, epochs: number, summar
       'batch-size': { type: 'string', arg: 'N', help: `samples per gradient step (default ${program === 'cnn' ? 64 : 32})` },
       optimizer: { type: 'string', arg: 'NAME', help: `${OPTIMIZERS.join(', ')} (default ${program === 'cnn' ? 'adagrad' : 'rmsprop'}, as the tutorial)` },
       validation: { type: 'boolean', help: 'validation_data=(x_test, y_test): val_loss and val_accuracy every epoch' },
+      'plot-model': { type: 'string', arg: 'FILE', help: "write plot_model(model, show_shapes=True)'s picture (.png, .svg or .dot)" },
       limit: opt.limit,
       verbose: opt.verbose('1 on a terminal, else 2'),
       ...RUN_OPTIONS,
     },
     run: (v, io) =>
-      cnn(program, { ...common(v), epochs: int(v, 'epochs', 1) ?? epochs, batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1) }, io),
+      cnn(
+        program,
+        { ...common(v), epochs: int(v, 'epochs', 1) ?? epochs, batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1), plotModel: str(v, 'plot-model') },
+        io,
+      ),
   };
 }
 

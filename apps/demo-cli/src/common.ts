@@ -44,4 +44,10 @@ export function say(io: Io, line = ''): void {
 }
 
 /** 0.87654 → "0.8765". */
+/**
+ * A metric as the tutorial's `print("test acc : ", score[1])` shows it: Keras holds metrics in
+ * float32 and Python prints the float's shortest repr, so 0.698 prints as 0.6980000138282776
+ * (JavaScript's number-to-string is the same shortest-repr rule).
+ */
+export const pyFloat = (v: number): string => String(Math.fround(v));
 export const f4 = (v: number | undefined): string => (v === undefined ? '   -  ' : v.toFixed(4));
