@@ -65,6 +65,7 @@ const DATA_OPTIONS: Record<string, OptionSpec> = {
 const RUN_OPTIONS: Record<string, OptionSpec> = {
   backend: { type: 'string', arg: 'onnx|tfjs', help: 'the compute backend (default: LAYERWISE_BACKEND, else the first installed)' },
   seed: { type: 'string', arg: 'N', help: 'seed weights, shuffling and dropout masks, for a repeatable run' },
+  keras: { type: 'string', arg: '2|3', help: "optimizer defaults of Keras 2 (default: the tutorial's; Adagrad lr 0.01, Adadelta 1.0) or Keras 3" },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 const opt = {
@@ -427,6 +428,7 @@ function common(v: Values): CommonOptions {
     offline: v.offline === true,
     backend: choice<BackendName>(v, 'backend', BACKENDS),
     seed: int(v, 'seed', 0),
+    kerasDefaults: Number(choice(v, 'keras', ['2', '3']) ?? 2) as 2 | 3,
     verbose: verbose === undefined ? undefined : (Number(verbose) as 0 | 1 | 2),
   };
 }

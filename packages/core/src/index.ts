@@ -46,6 +46,7 @@ export { L1L2, L1, L2, regularizers, getRegularizer, serializeRegularizer, type 
 export { CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError, getLoss, losses, type Loss } from './losses/losses.js';
 export { categoricalAccuracy, sparseCategoricalAccuracy, binaryAccuracy, topKCategoricalAccuracy, TopKCategoricalAccuracy, getMetric, type Metric } from './metrics/metrics.js';
 export { Optimizer, SGD, Adagrad, RMSprop, Adam, Adadelta, getOptimizer, optimizers, type OptimizerArgs, type StepValues } from './optimizers/optimizers.js';
+export { setKerasDefaults, getKerasDefaults, KERAS_DEFAULT_LEARNING_RATES, type KerasVersion } from './optimizers/keras-defaults.js';
 
 // Callbacks
 export { Callback, CallbackList, History, type Logs, type TrainParams } from './callbacks/callback.js';

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { checkOptions, keysOf } from '../options.js';
+import { defaultLearningRate } from './keras-defaults.js';
 import type { Value } from '../ir/graph.js';
 import { add, div, maximum, mul, neg, pow, scalar, sqrt, square, sub } from '../ops/index.js';
 
@@ -34,7 +35,7 @@ export abstract class Optimizer {
 
   constructor(args: OptimizerArgs, defaultLr: number) {
     checkOptions(new.target.name, args, [...optimizerArgKeys, ...(new.target as unknown as typeof Optimizer).optionKeys]);
-    this.learningRate = args.learningRate ?? args.lr ?? defaultLr;
+    this.learningRate = args.learningRate ?? args.lr ?? defaultLearningRate(new.target.name, defaultLr);
     this.decay = args.decay ?? 0;
     if (!(this.learningRate >= 0)) throw new ConfigError(`${new.target.name}: learningRate must be >= 0, got ${this.learningRate}`);
     if (!(this.decay >= 0)) throw new ConfigError(`${new.target.name}: decay must be >= 0, got ${this.decay}`);
