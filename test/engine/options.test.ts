@@ -125,7 +125,9 @@ describe('an unknown option is refused with the call, a suggestion and the known
     expect(message).toMatch(new RegExp(`Known options: .*\\b${meant}\\b`));
   });
 
-  it.each(ENTRY_POINTS)('%s: a positional number where the options belong', async (where, call) => {
+  it.each(ENTRY_POINTS)('%s: a positional number where the options belong', async (where, call, typo) => {
+    // predictGenerator(gen, steps) is Keras 2's predict_generator(gen, steps): a number there is steps.
+    if (where === 'predict' && typo === 'Steps') return;
     // compile's and the applications' rows spread the options into an object (a number spreads to
     // nothing); trainTestSplit takes its arrays positionally, so a number there is an array error.
     if (where === 'compile' || where === 'trainTestSplit' || /^(VGG|ResNet|Inception|Xception|MobileNet)/.test(where)) return;

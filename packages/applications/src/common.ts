@@ -117,7 +117,7 @@ export function sourceInputs(t: SymbolicTensor): SymbolicTensor[] {
  * loading). `build` must create its layers before its first await (finishModel's load).
  */
 export function buildDeferred<T>(options: ApplicationOptions, build: () => Promise<T>): Promise<T> {
-  return options.weights === null ? build() : deferInitialValues(build);
+  return options?.weights === null ? build() : deferInitialValues(build);
 }
 
 /** The functional model from the image input (or what feeds the given tensor) to `outputs`, with its weights loaded. */
