@@ -117,7 +117,7 @@ async function layerwiseCnn(d, backend, steps) {
   setSeed(0);
   const model = new Sequential();
   model.add(new layers.Conv2D(32, [3, 3], { activation: 'relu', inputShape: [28, 28, 1] }));
-  model.add(new layers.MaxPooling2D([2, 2]));
+  model.add(new layers.MaxPooling2D({ poolSize: [2, 2] }));
   model.add(new layers.Flatten());
   model.add(new layers.Dense(10, { activation: 'softmax' }));
   model.setBackend(backend);

@@ -104,7 +104,7 @@ describe.skipIf(!hasConv)('backend parity: small CNN on the Fashion-MNIST sample
   const cnn = () => {
     const m = new Sequential();
     m.add(new L.Conv2D(32, [3, 3], { activation: 'relu', inputShape: [28, 28, 1] }));
-    m.add(new L.MaxPooling2D([2, 2]));
+    m.add(new L.MaxPooling2D({ poolSize: [2, 2] }));
     m.add(new L.Flatten());
     m.add(new L.Dense(10, { activation: 'softmax' }));
     return m;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DataError, Sequential, Tensor, setSeed, type Batch } from '@layerwise/core';
+import { ConfigError, DataError, Sequential, Tensor, setSeed, tensor, type Batch } from '@layerwise/core';
 import { Dense } from '@layerwise/layers';
 import { toyData } from '../helpers/models.js';
 
@@ -129,16 +129,25 @@ describe('no samples, and generators with (x, undefined, options)', () => {
   });
 });
 
-describe('plain JS arrays get a clear error', () => {
-  const rows = Array.from({ length: 4 }, () => Array.from({ length: 16 }, () => 0.5));
+describe('plain nested JS arrays are read as one array, as np.array reads them', () => {
+  const rows = Array.from({ length: 4 }, (_, i) => Array.from({ length: 16 }, (_, j) => (i * 16 + j) / 64));
+  it('fit, evaluate and predict take nested arrays and give what the same Tensor gives', async () => {
+    const m = net();
+    const asTensor = tensor(rows);
+    const hot = Array.from({ length: 4 }, (_, i) => [0, 1, 2, 3].map((c) => (c === i ? 1 : 0)));
+    await m.fit(rows as never, hot as never, { verbose: 0, epochs: 2 });
+    const fromArrays = await m.predict(rows as never, { verbose: 0 });
+    const fromTensor = await m.predict(asTensor, { verbose: 0 });
+    expect(fromArrays.shape).toEqual([4, 4]);
+    expect(Array.from(fromArrays.data)).toEqual(Array.from(fromTensor.data));
+    expect(await m.evaluate(rows as never, hot as never, { verbose: 0 })).toEqual(await m.evaluate(asTensor, tensor(hot), { verbose: 0 }));
+  });
   it.each([
-    ['fit x', (m: Sequential) => m.fit(rows as never, y.slice(0, 4), { verbose: 0 }), /fit: x is a plain JS array \(shape \[4, 16\] of numbers\), not a Tensor; convert it with tensor\(x\)/],
-    ['fit y', (m: Sequential) => m.fit(x.slice(0, 4), [[0, 0, 0, 1]] as never, { verbose: 0 }), /fit: y is a plain JS array.*convert it with tensor\(y\).*one per model output/],
-    ['predict', (m: Sequential) => m.predict(rows as never, { verbose: 0 }), /predict: x is a plain JS array/],
-    ['evaluate', (m: Sequential) => m.evaluate([1, 2, 3] as never, y, { verbose: 0 }), /evaluate: x is a plain JS array \(shape \[3\] of numbers\)/],
+    ['a ragged array', (m: Sequential) => m.predict([[1, 2], [3]] as never, { verbose: 0 }), /predict: x is a plain JS array \(shape \[2, 2\] of numbers\) that is not rectangular/],
+    ['strings inside', (m: Sequential) => m.predict([['a', 'b']] as never, { verbose: 0 }), /predict: x is a plain JS array .* holding something other than numbers/],
     ['a list mixing Tensors and arrays', (m: Sequential) => m.predict([x, [1, 2]] as never, { verbose: 0 }), /predict: x must be a Tensor or a non-empty list of Tensors; got a list mixing Tensors and other values/],
     ['a string', (m: Sequential) => m.predict('x.npy' as never, { verbose: 0 }), /predict: x must be a Tensor or a list of Tensors; got 'x.npy' \(a string\)/],
-  ])('%s', async (_what, call, message) => {
+  ])('%s: a DataError', async (_what, call, message) => {
     const m = net();
     await expect(call(m)).rejects.toThrow(DataError);
     await expect(call(m)).rejects.toThrow(message);

@@ -156,7 +156,7 @@ describe('plotModel', () => {
 describe('rasterizing', () => {
   it('scales by `scale`, and shrinks pictures past 32767 pixels a side to fit (as Graphviz does)', async () => {
     const svg = (w: number, h: number) => `<svg width="${w}pt" height="${h}pt" viewBox="0 0 ${w} ${h}" xmlns="http://www.w3.org/2000/svg"><rect width="${w}" height="${h}" fill="black"/></svg>`;
-    const size = async (png: Buffer) => sharp(png).metadata().then((m) => [m.width, m.height]);
+    const size = async (png: Uint8Array) => sharp(png).metadata().then((m) => [m.width, m.height]);
     expect(await size(await svgToPng(svg(120, 80)))).toEqual([120, 80]);
     expect(await size(await svgToPng(svg(120, 80), { scale: 2.5 }))).toEqual([300, 200]);
     const [w, h] = (await size(await svgToPng(svg(100, 40000)))) as number[];

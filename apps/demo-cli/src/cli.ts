@@ -69,6 +69,7 @@ const DATA_OPTIONS: Record<string, OptionSpec> = {
 const RUN_OPTIONS: Record<string, OptionSpec> = {
   backend: { type: 'string', arg: 'onnx|tfjs', help: 'the compute backend (default: LAYERWISE_BACKEND, else the first installed)' },
   seed: { type: 'string', arg: 'N', help: 'seed weights, shuffling and dropout masks, for a repeatable run' },
+  keras: { type: 'string', arg: '2|3', help: "optimizer defaults of Keras 2 (default: the tutorial's; Adagrad lr 0.01, Adadelta 1.0) or Keras 3" },
   help: { type: 'boolean', short: 'h', help: 'show this help' },
 };
 const opt = {
@@ -88,6 +89,8 @@ interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Positional arguments the command takes (default none). */
   positionals?: number;
+  /** The usage line after the command name (default '[options]'). */
+  usage?: string;
   run: (values: Values, io: Io, positionals: string[]) => Promise<unknown>;
 }
 type Values = Record<string, string | boolean | undefined>;
@@ -129,11 +132,12 @@ const COMMANDS: Record<string, CommandSpec> = {
       'batch-size': opt.batchSize,
       samples: { type: 'string', arg: 'N', help: 'training and test samples (default 500, as the tutorial)' },
       out: { type: 'string', arg: 'FILE', help: 'also write the three histories (acc, loss, val_acc, val_loss) as JSON' },
+      plot: { type: 'string', arg: 'FILE', help: 'draw acc / val_acc of the three runs as the tutorial does (.png or .svg)' },
       verbose: opt.verbose('0, as the tutorial'),
       ...RUN_OPTIONS,
     },
     run: (v, io) =>
-      overfit({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), samples: int(v, 'samples', 1), out: str(v, 'out') }, io),
+      overfit({ ...common(v), epochs: int(v, 'epochs', 1), batchSize: int(v, 'batch-size', 1), samples: int(v, 'samples', 1), out: str(v, 'out'), plot: str(v, 'plot') }, io),
   },
   batchnorm: {
     summary: 'Batch Normalization: Dense 50, BN, relu, Dense 20, BN, relu, Dense 10 softmax',
@@ -168,7 +172,7 @@ const COMMANDS: Record<string, CommandSpec> = {
       'the History; --plot draws acc and val_acc. --make-sample DIR first writes sneaker/bag images from\n' +
       'Fashion-MNIST as 60x90 JPEG files and uses them.',
     options: {
-      dirs: { type: 'string', arg: 'A,B', help: 'the two image folders, comma-separated: A is labelled 1, B 0' },
+      dirs: { type: 'string', arg: 'A B', help: 'the two image folders (--dirs A B, or --dirs A,B): A is labelled 1, B 0' },
       'make-sample': { type: 'string', arg: 'DIR', help: 'write a Fashion-MNIST sneaker/bag image set (60x90 JPEG) here and train on it' },
       samples: { type: 'string', arg: 'N', help: 'images per class for --make-sample (default 200)' },
       epochs: opt.epochs(20),
@@ -210,10 +214,11 @@ const COMMANDS: Record<string, CommandSpec> = {
       out: { type: 'string', arg: 'FILE', help: 'where to write one augmented image (default augmented.jpg)' },
       count: { type: 'string', arg: 'N', help: 'write N images instead, as DIR/pic_01.jpg …' },
       'dest-dir': { type: 'string', arg: 'DIR', help: 'the folder for --count (default dest)' },
-      seed: RUN_OPTIONS.seed,
+      seed: { type: 'string', arg: 'N', help: 'seed the random transforms, for repeatable images (default 0)' },
       help: RUN_OPTIONS.help,
     },
     positionals: 1,
+    usage: 'PHOTO [options]',
     run: (v, io, positionals) => {
       const num = (name: string) => {
         const x = str(v, name);
@@ -401,12 +406,17 @@ function cnnCommand(program: CnnProgram, section: string, epochs: number, summar
       'batch-size': { type: 'string', arg: 'N', help: `samples per gradient step (default ${program === 'cnn' ? 64 : 32})` },
       optimizer: { type: 'string', arg: 'NAME', help: `${OPTIMIZERS.join(', ')} (default ${program === 'cnn' ? 'adagrad' : 'rmsprop'}, as the tutorial)` },
       validation: { type: 'boolean', help: 'validation_data=(x_test, y_test): val_loss and val_accuracy every epoch' },
+      'plot-model': { type: 'string', arg: 'FILE', help: "write plot_model(model, show_shapes=True)'s picture (.png, .svg or .dot)" },
       limit: opt.limit,
       verbose: opt.verbose('1 on a terminal, else 2'),
       ...RUN_OPTIONS,
     },
     run: (v, io) =>
-      cnn(program, { ...common(v), epochs: int(v, 'epochs', 1) ?? epochs, batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1) }, io),
+      cnn(
+        program,
+        { ...common(v), epochs: int(v, 'epochs', 1) ?? epochs, batchSize: int(v, 'batch-size', 1), optimizer: choice(v, 'optimizer', OPTIMIZERS), validation: v.validation === true, limit: int(v, 'limit', 1), plotModel: str(v, 'plot-model') },
+        io,
+      ),
   };
 }
 
@@ -445,6 +455,7 @@ function common(v: Values): CommonOptions {
     offline: v.offline === true,
     backend: choice<BackendName>(v, 'backend', BACKENDS),
     seed: int(v, 'seed', 0),
+    kerasDefaults: Number(choice(v, 'keras', ['2', '3']) ?? 2) as 2 | 3,
     verbose: verbose === undefined ? undefined : (Number(verbose) as 0 | 1 | 2),
   };
 }
@@ -485,7 +496,7 @@ export function commandHelp(name: string): string {
   const flags = Object.entries(c.options).map(([o, s]) => [`${s.short ? `-${s.short}, ` : '    '}--${o}${s.arg ? ` ${s.arg}` : ''}`, s.help]);
   const width = Math.max(...flags.map(([f]) => f.length));
   return [
-    `Usage: layerwise ${name} [options]`,
+    `Usage: layerwise ${name} ${c.usage ?? '[options]'}`,
     '',
     `${/^\d/.test(c.section) ? `Tutorial section ${c.section}: ` : ''}${c.summary}.`,
     '',

@@ -50,6 +50,13 @@ describe('layerwise: usage', () => {
     }
   });
 
+  it('augment --help: the PHOTO argument in the usage line, and what its --seed does', async () => {
+    const io = capture();
+    expect(await main(['augment', '--help'], io)).toBe(0);
+    expect(io.out()).toContain('Usage: layerwise augment PHOTO [options]');
+    expect(io.out()).toMatch(/--seed N\s+seed the random transforms/);
+  });
+
   it('no command: usage on stderr, exit 2', async () => {
     const io = capture();
     expect(await main([], io)).toBe(2);
@@ -72,6 +79,7 @@ describe('layerwise: usage', () => {
     [['batchnorm', '--backend', 'cuda'], '--backend must be one of onnx, tfjs'],
     [['mlp', 'extra'], 'extra'],
     [['overfit', '--limit', '10'], "Unknown option '--limit'"],
+    [['mlp', '--batch_size', '8'], "Unknown option '--batch_size'. Did you mean '--batch-size'?"],
   ])('bad option %j: exit 2', async (argv, message) => {
     const io = capture();
     expect(await main(argv, io)).toBe(2);
@@ -98,10 +106,18 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
 
   it.each(['cnn', 'inception-block', 'shortcut'])('%s --limit 300 --epochs 1 trains the chapter 2 / 4.3 network and prints the test accuracy', async (cmd) => {
     const io = capture();
-    expect(await main([cmd, '--limit', '300', '--epochs', '1', '--seed', '3', '--verbose', '2', '--offline', '--backend', 'onnx'], io)).toBe(0);
+    const picture = join(tmp, `${cmd}.svg`);
+    expect(await main([cmd, '--limit', '300', '--epochs', '1', '--seed', '3', '--verbose', '2', '--offline', '--backend', 'onnx', '--plot-model', picture], io)).toBe(0);
     expect(io.out()).toContain('using 300 train / 300 test samples');
     if (cmd === 'inception-block') expect(io.out()).toContain('Concatenate: (None, 13, 13, 64), (None, 13, 13, 64), (None, 13, 13, 64) → (None, 39, 13, 64)');
     expectAccuracy(io.out());
+    // The tutorial's plot_model(model, show_shapes=True) picture.
+    const svg = readFileSync(picture, 'utf8');
+    expect(svg).toContain('<svg');
+    expect(svg).toContain({ cnn: 'Conv2D', 'inception-block': 'Concatenate', shortcut: 'Add' }[cmd]);
+    // As Keras prints score[1]: the float32 value's repr (0.698 → 0.6980000138282776).
+    const printed = /test acc :\s+(\S+)/.exec(io.out())![1];
+    expect(printed).toBe(String(Math.fround(Number(printed))));
   });
 
   it('images --make-sample DIR: writes Fashion-MNIST JPEGs, loads two folders like image_utils, trains the 2.5 CNN, plots', async () => {
@@ -157,7 +173,11 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
   it('overfit --epochs 3: three runs side by side, the gaps, and --out JSON', async () => {
     const io = capture();
     const out = join(tmp, 'history.json');
-    expect(await main(['overfit', '--epochs', '3', '--seed', '1', '--offline', '--out', out], io)).toBe(0);
+    const plot = join(tmp, 'overfit.svg');
+    expect(await main(['overfit', '--epochs', '3', '--seed', '1', '--offline', '--out', out, '--plot', plot], io)).toBe(0);
+    // The tutorial's figures: acc and val_acc of each run, in one panel.
+    const svg = readFileSync(plot, 'utf8');
+    for (const key of ['plain_acc', 'plain_val_acc', 'weight_decay_acc', 'dropout_val_acc']) expect(svg).toContain(key);
     const text = io.out();
     expect(text).toContain('using 500 train / 500 test samples');
     for (const label of ['plain (1.3)', 'l2(0.03) (1.4)', 'dropout 0.3 (1.5)']) expect(text).toContain(label);

@@ -1,6 +1,6 @@
 // Steps 1–2: a layer written in IR ops, registered under its class name.
 import {
-  ConfigError, Layer, ops, registerLayer,
+  ConfigError, Layer, layerOptions, ops, registerLayer,
   type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { scaledSwish } from './op.js';
@@ -25,6 +25,9 @@ export interface ScaledSwishArgs extends LayerArgs {
 export class ScaledSwish extends Layer {
   // The class name is what saved models store and what `registerLayer` files the class under.
   static override className = 'ScaledSwish';
+  // Its options beyond LayerArgs (TypeScript checks the list is complete): the base constructor
+  // refuses any other key, as Keras refuses unknown keyword arguments.
+  static override optionKeys = layerOptions<ScaledSwishArgs>()({ axis: true, betaInitializer: true, betaRegularizer: true, fused: true });
   readonly axis: number;
   readonly fused: boolean;
   private readonly betaOptions: WeightOptions;

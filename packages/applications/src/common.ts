@@ -1,6 +1,6 @@
 // What every application shares: its options, Keras' argument checks, the image input, the
 // classifier or pooling head, and the model with its weights.
-import { ConfigError, Input, Model, SymbolicTensor, deferInitialValues } from '@layerwise/core';
+import { checkOptions, ConfigError, Input, keysOf, Model, SymbolicTensor, deferInitialValues } from '@layerwise/core';
 import { Dense, GlobalAveragePooling2D, GlobalMaxPooling2D } from '@layerwise/layers';
 import { obtainInputShape, pyShape, validateActivation, type InputShape } from './imagenet-utils.js';
 import type { ArgumentMessages } from './messages.js';
@@ -26,6 +26,10 @@ export interface ApplicationOptions {
   name?: string;
 }
 
+export const applicationKeys = keysOf<ApplicationOptions>()({
+  includeTop: true, weights: true, inputTensor: true, inputShape: true, pooling: true, classes: true, classifierActivation: true, name: true,
+});
+
 export interface Resolved {
   includeTop: boolean;
   weights: string | null;
@@ -37,8 +41,9 @@ export interface Resolved {
   name: string;
 }
 
-/** Defaults filled in, and Keras' two first checks (weights, then classes). */
-export function resolveOptions(options: ApplicationOptions, defaultName: string, messages: ArgumentMessages): Resolved {
+/** Unknown keys refused (`include_top` → did you mean 'includeTop'?), defaults filled in, and Keras' two first checks (weights, then classes). */
+export function resolveOptions(options: ApplicationOptions, defaultName: string, messages: ArgumentMessages, where = defaultName, extraKeys: readonly string[] = []): Resolved {
+  checkOptions(where, options, [...applicationKeys, ...extraKeys]);
   const r: Resolved = {
     includeTop: options.includeTop ?? true,
     weights: options.weights === undefined ? 'imagenet' : options.weights,
@@ -112,7 +117,7 @@ export function sourceInputs(t: SymbolicTensor): SymbolicTensor[] {
  * loading). `build` must create its layers before its first await (finishModel's load).
  */
 export function buildDeferred<T>(options: ApplicationOptions, build: () => Promise<T>): Promise<T> {
-  return options.weights === null ? build() : deferInitialValues(build);
+  return options?.weights === null ? build() : deferInitialValues(build);
 }
 
 /** The functional model from the image input (or what feeds the given tensor) to `outputs`, with its weights loaded. */

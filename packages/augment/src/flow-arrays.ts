@@ -1,5 +1,5 @@
 /** The arrays of ImageDataGenerator.flow: Keras' checks on x, y and sampleWeight, and the validation subset. */
-import { ConfigError, Tensor } from '@layerwise/core';
+import { ConfigError, Tensor, checkOptions, keysOf } from '@layerwise/core';
 import type { KerasIteratorOptions } from '@layerwise/data';
 import type { ImageDataGenerator } from './generator.js';
 
@@ -26,12 +26,18 @@ export interface FlowOptions extends KerasIteratorOptions {
   workers?: number;
 }
 
+export const flowKeys = keysOf<FlowOptions>()({
+  batchSize: true, shuffle: true, seed: true, sampleWeight: true, saveToDir: true, savePrefix: true, saveFormat: true,
+  subset: true, ignoreClassSplit: true, workers: true,
+});
+
 function rows(t: Tensor): number {
   return t.rank === 0 ? 0 : t.shape[0];
 }
 
 /** Checks x, y and sampleWeight as Keras' NumpyArrayIterator does and takes the subset; x as float32. */
 export function flowArrays(x: Tensor, y: Tensor | null, generator: ImageDataGenerator, options: FlowOptions, where: string): { x: Tensor; y: Tensor | null; sampleWeight: Tensor | null } {
+  checkOptions(where, options, flowKeys);
   if (!(x instanceof Tensor)) throw new ConfigError(`${where}: \`x\` should be a Tensor of images`);
   if (y !== null && !(y instanceof Tensor)) throw new ConfigError(`${where}: \`y\` should be a Tensor (or null)`);
   if (y !== null && rows(x) !== rows(y))

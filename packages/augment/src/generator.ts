@@ -5,12 +5,12 @@
  * The pieces: options.ts (argument types), random-transform.ts (get_random_transform),
  * kernels/ (apply_transform on raw arrays), statistics.ts (standardize, fit), zca.ts.
  */
-import { ConfigError, Generator, rng, ShapeError, Tensor } from '@layerwise/core';
-import { flowFromDirectory as dataFlowFromDirectory, type ClassMode, type DirectoryIterator, type DirectoryIteratorOptions } from '@layerwise/data';
+import { ConfigError, Generator, checkOptions, rng, ShapeError, Tensor } from '@layerwise/core';
+import { directoryIteratorKeys, flowFromDirectory as dataFlowFromDirectory, type ClassMode, type DirectoryIterator, type DirectoryIteratorOptions } from '@layerwise/data';
 import { FILL_MODES, type FillMode } from './kernels/boundary.js';
 import { transformArray, type TransformConfig, type TransformParameters } from './kernels/transform.js';
 import { NumpyArrayIterator, type FlowOptions } from './numpy-iterator.js';
-import type { DataFormat, FitOptions, ImageDataGeneratorOptions, ShiftRange, TransformInput } from './options.js';
+import { fitKeys, imageDataGeneratorKeys, type DataFormat, type FitOptions, type ImageDataGeneratorOptions, type ShiftRange, type TransformInput } from './options.js';
 import { drawTransform, mix } from './random-transform.js';
 import { fitStatistics, standardizeTensor } from './statistics.js';
 
@@ -64,7 +64,7 @@ export class ImageDataGenerator {
   private readonly log: { warn(line: string): void };
 
   constructor(options: ImageDataGeneratorOptions = {}) {
-    const o = options;
+    const o = checkOptions('ImageDataGenerator', options, imageDataGeneratorKeys);
     this.log = o.log ?? { warn: (l) => process.stderr.write(`${l}\n`) };
     this.featurewiseCenter = o.featurewiseCenter ?? false;
     this.samplewiseCenter = o.samplewiseCenter ?? false;
@@ -224,7 +224,7 @@ export class ImageDataGenerator {
    * over `rounds` random transforms of every sample.
    */
   fit(input: Tensor, options: FitOptions = {}): void {
-    fitStatistics(this, input, options, this.log);
+    fitStatistics(this, input, checkOptions('ImageDataGenerator.fit', options, fitKeys), this.log);
   }
 
   /**
@@ -242,6 +242,9 @@ export class ImageDataGenerator {
    * generator seeded by (seed, file index, how many times that file was seen), so runs repeat.
    */
   flowFromDirectory<M extends ClassMode = 'categorical'>(directory: string, options: Omit<DirectoryIteratorOptions<M>, 'imageTransform' | 'rescale' | 'validationSplit' | 'dataFormat'> = {}): Promise<DirectoryIterator<M>> {
+    // The generator supplies these four; the rest go to @layerwise/data's flowFromDirectory.
+    const ownKeys = ['imageTransform', 'rescale', 'validationSplit', 'dataFormat'];
+    checkOptions('ImageDataGenerator.flowFromDirectory', options, directoryIteratorKeys.filter((k) => !ownKeys.includes(k)));
     const base = { ...options, dataFormat: this.dataFormat, validationSplit: this.validationSplit || undefined };
     if (!this.hasRandomTransforms() && !this.preprocessingFunction && !this.samplewiseCenter && !this.samplewiseStdNormalization && !this.featurewiseCenter && !this.featurewiseStdNormalization && !this.zcaWhitening)
       // Nothing but rescale (the tutorial's test generators): done on the decoding workers, the same float32 product.

@@ -1,5 +1,5 @@
 /** ImageDataGenerator's options and argument types (Keras' names, camelCased). */
-import type { Tensor } from '@layerwise/core';
+import { keysOf, type Tensor } from '@layerwise/core';
 import type { FillMode } from './kernels/boundary.js';
 import type { TransformParameters } from './kernels/transform.js';
 
@@ -46,6 +46,13 @@ export interface ImageDataGeneratorOptions {
   log?: { warn(line: string): void };
 }
 
+export const imageDataGeneratorKeys = keysOf<ImageDataGeneratorOptions>()({
+  featurewiseCenter: true, samplewiseCenter: true, featurewiseStdNormalization: true, samplewiseStdNormalization: true,
+  zcaWhitening: true, zcaEpsilon: true, rotationRange: true, widthShiftRange: true, heightShiftRange: true, brightnessRange: true,
+  shearRange: true, zoomRange: true, channelShiftRange: true, fillMode: true, cval: true, horizontalFlip: true, verticalFlip: true,
+  rescale: true, preprocessingFunction: true, dataFormat: true, validationSplit: true, interpolationOrder: true, log: true,
+});
+
 /** What applyTransform accepts: any subset, in camelCase or Keras' snake_case names. */
 export type TransformInput = Partial<TransformParameters> & {
   flip_horizontal?: boolean;
@@ -60,3 +67,4 @@ export interface FitOptions {
   rounds?: number;
   seed?: number;
 }
+export const fitKeys = keysOf<FitOptions>()({ augment: true, rounds: true, seed: true });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
+import { atomicWrite, checkOptions, ConfigError, keysOf, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
@@ -13,6 +13,7 @@ export type { OnnxGraphBuilder } from './onnx/builder.js';
 export interface OnnxBackendOptions extends SessionOptions {
   opset?: number;
 }
+const onnxBackendKeys = keysOf<OnnxBackendOptions>()({ opset: true, intraOpNumThreads: true });
 
 /** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
 export class OnnxBackend implements Backend {
@@ -21,7 +22,9 @@ export class OnnxBackend implements Backend {
   // released when the last executable using it is disposed.
   private cache = new Map<string, { session: Promise<OrtExecutable>; users: number }>();
 
-  constructor(private options: OnnxBackendOptions = {}) {}
+  constructor(private options: OnnxBackendOptions = {}) {
+    checkOptions('OnnxBackend', options, onnxBackendKeys);
+  }
 
   describe(): string {
     return `onnxruntime-node (CPU, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 'auto'} intra-op thread(s))`;

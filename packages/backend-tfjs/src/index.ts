@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Backend, CompileOptions, Graph, Tensor } from '@layerwise/core';
+import { checkOptions, keysOf, type Backend, type CompileOptions, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, maskLowerings, registerLowering } from './lower/index.js';
 import { buildPlan, TfjsExecutable } from './runtime/executable.js';
 import { activateKernels, isActive, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsName } from './runtime/kernels.js';
@@ -21,6 +21,8 @@ export interface TfjsBackendOptions {
   report?: boolean;
 }
 
+const tfjsBackendKeys = keysOf<TfjsBackendOptions>()({ kernels: true, report: true });
+
 const reported = new Set<string>();
 
 /**
@@ -35,6 +37,7 @@ export class TfjsBackend implements Backend {
   private resolved: Kernels | null = null;
 
   constructor(private options: TfjsBackendOptions = {}) {
+    checkOptions('TfjsBackend', options, tfjsBackendKeys);
     // A bad option fails here; the environment variable is read when the kernels are loaded.
     this.choice = options.kernels !== undefined ? parseKernels(options.kernels, 'TfjsBackend({ kernels })') : null;
     // Native kernels asked for by name: fail now, naming the package, rather than at the first fit.

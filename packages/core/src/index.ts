@@ -4,8 +4,12 @@
 // Errors
 export { LayerwiseError, ShapeError, ConfigError, DataError, WeightsError, BackendUnavailableError, UnsupportedOpError } from './errors.js';
 
+// Options objects checked by name (every package's entry points use this)
+export { checkOptions, describeValue, keysOf, suggestKey } from './options.js';
+
 // Host tensors and randomness
 export { Tensor, tensor, toCategorical, type DType, type TypedArray, type Shape } from './tensor/tensor.js';
+export { stack, concatenate } from './tensor/join.js';
 export { Generator, setSeed, rng } from './random/random.js';
 
 // The IR: values, nodes, graphs, ops, autodiff (for layer, op and backend authors)
@@ -21,9 +25,9 @@ export { registerBackend, setBackend, getBackend } from './backend/registry.js';
 // Layers and models
 export { Variable, deferInitialValues, type DeferredValue } from './engine/variable.js';
 export { TraceContext } from './engine/context.js';
-export { Layer, InputLayer, Input, SymbolicTensor, LayerNode, registerLayer, getLayerClass, argsFromConfig, clearSession, type LayerArgs, type LayerClass, type InputSpec, type WeightOptions } from './engine/layer.js';
+export { Layer, InputLayer, Input, SymbolicTensor, LayerNode, registerLayer, getLayerClass, argsFromConfig, clearSession, layerOptions, type LayerArgs, type InputArgs, type LayerClass, type InputSpec, type WeightOptions } from './engine/layer.js';
 export { Model, loadModel, type CompileArgs, type ModelArgs, type OptimizerState } from './engine/model.js';
-export { Sequential } from './engine/sequential.js';
+export { Sequential, type SequentialArgs } from './engine/sequential.js';
 export { mapGraph, isModel, type LayerGraph } from './engine/graph-walk.js';
 export { summarize, printSummary, type SummaryOptions } from './engine/summary.js';
 export { isBatchSource, type Batch, type BatchSource } from './batches/source.js';
@@ -42,6 +46,7 @@ export { L1L2, L1, L2, regularizers, getRegularizer, serializeRegularizer, type 
 export { CategoricalCrossentropy, SparseCategoricalCrossentropy, BinaryCrossentropy, MeanSquaredError, MeanAbsoluteError, getLoss, losses, type Loss } from './losses/losses.js';
 export { categoricalAccuracy, sparseCategoricalAccuracy, binaryAccuracy, topKCategoricalAccuracy, TopKCategoricalAccuracy, getMetric, type Metric } from './metrics/metrics.js';
 export { Optimizer, SGD, Adagrad, RMSprop, Adam, Adadelta, getOptimizer, optimizers, type OptimizerArgs, type StepValues } from './optimizers/optimizers.js';
+export { setKerasDefaults, getKerasDefaults, KERAS_DEFAULT_LEARNING_RATES, type KerasVersion } from './optimizers/keras-defaults.js';
 
 // Callbacks
 export { Callback, CallbackList, History, type Logs, type TrainParams } from './callbacks/callback.js';

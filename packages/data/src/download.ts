@@ -11,7 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DataError } from '@layerwise/core';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, type ProgressStream } from './progress.js';
 import { get, RangeNotSatisfiable, type Got } from './download/http.js';
 import { resolveHashAlgorithm, type HashAlgorithm } from './download/hash.js';
 import { PartialFile, type PartInfo } from './download/partial.js';
@@ -39,7 +39,7 @@ export interface DownloadOptions {
   /** Default 10. */
   maxRedirects?: number;
   /** Where progress goes; default process.stderr. */
-  progressStream?: NodeJS.WritableStream & { isTTY?: boolean };
+  progressStream?: ProgressStream;
 }
 
 export interface DownloadResult {

@@ -6,7 +6,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join, resolve, sep } from 'node:path';
-import { ConfigError, DataError } from '@layerwise/core';
+import { checkOptions, keysOf, ConfigError, DataError } from '@layerwise/core';
 import { downloadFile, type DownloadOptions } from './download.js';
 import { extractArchive } from './download/extract.js';
 import { hashFile, resolveHashAlgorithm, type HashAlgorithm } from './download/hash.js';
@@ -68,6 +68,11 @@ export function getFilePaths(fname: string | null | undefined, origin: string, o
   return { dir, target: join(dir, `${name}_archive`), extracted: join(dir, name) };
 }
 
+const getFileKeys = keysOf<GetFileOptions>()({
+  timeoutMs: true, verbose: true, maxRedirects: true, progressStream: true, resume: true,
+  fileHash: true, hashAlgorithm: true, cacheSubdir: true, cacheDir: true, extract: true, forceDownload: true, validate: true,
+});
+
 /**
  * The file at `origin`, from the cache if it is there and intact (its hash matches, `validate`
  * accepts it), else downloaded (resumably, verified, renamed into place). Returns its path,
@@ -77,6 +82,7 @@ export function getFilePaths(fname: string | null | undefined, origin: string, o
  *     { cacheSubdir: 'models', fileHash: '64373286793e3c8b2b4e3219cbf3544b' });
  */
 export async function getFile(fname: string | null | undefined, origin: string, options: GetFileOptions = {}): Promise<string> {
+  checkOptions('getFile', options, getFileKeys);
   getFilePaths(fname, origin, options); // argument errors before anything is created
   const base = writableBase(resolve(options.cacheDir ?? kerasHome()));
   const { dir, target, extracted } = getFilePaths(fname, origin, { ...options, cacheDir: base });

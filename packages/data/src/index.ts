@@ -37,7 +37,7 @@ export { resizePixels } from './image/resample.js';
 
 // Folders of images (flow_from_directory).
 export {
-  DirectoryIterator, flowFromDirectory, CLASS_MODES,
+  DirectoryIterator, flowFromDirectory, CLASS_MODES, directoryIteratorKeys,
   type ClassMode, type DirectoryBatch, type DirectoryIteratorOptions, type InvalidImage, type InvalidImagePolicy,
 } from './directory/iterator.js';
 export { listImageDirectory, classFolders, comparePython, DEFAULT_IMAGE_EXTENSIONS, type Listing, type ListingOptions } from './directory/listing.js';

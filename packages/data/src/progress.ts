@@ -5,13 +5,22 @@
  * Redrawn in place on a terminal; elsewhere (CI logs) only the final line is written.
  * A resumed download starts at the bytes already there (the rate and ETA count this run's bytes).
  */
+/**
+ * Where progress lines go: process.stderr, or anything with `write` (a structural type, so the
+ * package's types do not need @types/node in your project).
+ */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
 export class ProgressBar {
   private readonly started = Date.now();
   private lastDraw = 0;
 
   constructor(
     private readonly total: number | undefined,
-    private readonly out: NodeJS.WritableStream & { isTTY?: boolean } = process.stderr,
+    private readonly out: ProgressStream = process.stderr,
     private readonly start = 0,
   ) {}
 

@@ -3,7 +3,7 @@
  *
  *   const [xTrain, xTest, yTrain, yTest] = trainTestSplit(x, y, { testSize: 0.25, seed: 0 });
  */
-import { ConfigError, Generator, rng, Tensor } from '@layerwise/core';
+import { checkOptions, keysOf, ConfigError, Generator, rng, Tensor } from '@layerwise/core';
 
 export interface TrainTestSplitOptions {
   /**
@@ -79,6 +79,8 @@ function take(a: Splittable, idx: ArrayLike<number>): Splittable {
   return Array.from(idx, (i) => a[i]);
 }
 
+const trainTestSplitKeys = keysOf<TrainTestSplitOptions>()({ testSize: true, trainSize: true, shuffle: true, seed: true, stratify: true });
+
 /**
  * Splits arrays into random train and test subsets, like scikit-learn's
  * `train_test_split(*arrays, test_size=, train_size=, random_state=, shuffle=, stratify=)`.
@@ -93,7 +95,7 @@ export function trainTestSplit(...args: (Splittable | TrainTestSplitOptions)[]):
 export function trainTestSplit(...args: (Splittable | TrainTestSplitOptions)[]): Splittable[] {
   const last = args[args.length - 1];
   const hasOptions = last !== undefined && !(last instanceof Tensor) && !Array.isArray(last) && typeof last === 'object';
-  const options = (hasOptions ? last : {}) as TrainTestSplitOptions;
+  const options = checkOptions('trainTestSplit', (hasOptions ? last : {}) as TrainTestSplitOptions, trainTestSplitKeys);
   const arrays = (hasOptions ? args.slice(0, -1) : args) as Splittable[];
   if (arrays.length === 0) throw new ConfigError('trainTestSplit: at least one array required as input');
   const lengths = arrays.map(lengthOf);

@@ -4,6 +4,7 @@
 // Vega-Lite compiles the chart, Vega renders it to SVG without a canvas, sharp makes the PNG.
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
+import { checkOptions, keysOf } from '@layerwise/core';
 import { FONT_STACK, setFontFamily } from './fonts.js';
 import { formatOf, writeImage } from './render.js';
 
@@ -34,6 +35,10 @@ export interface PlotHistoryOptions {
   /** Font family list for all text. Default: Helvetica-metric fonts, then sans-serif. */
   fontFamily?: string;
 }
+
+const plotHistoryKeys = keysOf<PlotHistoryOptions>()({
+  toFile: true, metrics: true, titles: true, names: true, colors: true, ylim: true, width: true, height: true, scale: true, fontFamily: true,
+});
 
 const DEFAULT_COLORS = ['red', 'blue', 'green', 'darkorange', 'purple', 'brown', 'deeppink', 'gray', 'olive', 'teal'];
 const DOTTED = [2, 3];
@@ -86,6 +91,7 @@ function bestCorner(rows: Row[], epochs: number, domain: [number, number]): 'top
 
 /** The Vega-Lite spec plotHistory renders (exported for custom styling). */
 export function historySpec(histories: HistoryLike | HistoryLike[] | Record<string, HistoryLike>, options: PlotHistoryOptions = {}): Record<string, unknown> {
+  checkOptions('plotHistory', options, plotHistoryKeys);
   const runs = runsOf(histories, options.names);
   if (!runs.length) throw new Error('plotHistory: no histories given');
   const metrics = options.metrics ?? defaultMetrics(runs);

@@ -1,7 +1,7 @@
 // keras.utils.model_to_dot (keras/src/utils/model_visualization.py), in Graphviz DOT: one box
 // per layer — an HTML-like table, black title row "name (ClassName)", and with showShapes a
 // row of input and output shapes — and an edge from each inbound layer.
-import { formatShape, isModel, type Layer, type LayerNode, type Model, type SymbolicTensor } from '@layerwise/core';
+import { checkOptions, formatShape, isModel, keysOf, type Layer, type LayerNode, type Model, type SymbolicTensor } from '@layerwise/core';
 
 /** Keras draws a Sequential model without its InputLayer. */
 const isSequential = (layer: Layer) => layer.className === 'Sequential';
@@ -26,6 +26,10 @@ export interface ModelToDotOptions {
   /** Graphviz splines: 'ortho' (right angles, Keras' default), 'polyline', 'spline', 'curved', 'line'. */
   splines?: string;
 }
+export const modelToDotKeys = keysOf<ModelToDotOptions>()({
+  showShapes: true, showDtype: true, showLayerNames: true, rankdir: true, expandNested: true, dpi: true,
+  showLayerActivations: true, showTrainable: true, splines: true,
+});
 
 type LabelOptions = Required<Pick<ModelToDotOptions, 'showShapes' | 'showDtype' | 'showLayerNames' | 'showLayerActivations' | 'showTrainable'>>;
 
@@ -163,6 +167,7 @@ function buildGraph(model: Model, ids: Ids, o: LabelOptions, expandNested: boole
 
 /** The graph Keras' model_to_dot builds for `model`, as data (nodes with their HTML labels, edges, clusters). */
 export function modelToDotGraph(model: Model, options: ModelToDotOptions = {}): DotGraph {
+  checkOptions('modelToDot', options, modelToDotKeys);
   if (!model.built || !isModel(model) || (model.inputs.length === 0 && isSequential(model)))
     throw new Error(`This model has not yet been built. Build the model first by calling build() or by giving the first layer an inputShape (model '${model.name}').`);
   const o: LabelOptions = {

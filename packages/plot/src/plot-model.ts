@@ -1,6 +1,6 @@
-import type { Model } from '@layerwise/core';
+import { checkOptions, keysOf, type Model } from '@layerwise/core';
 import { FONT_STACK, setFontFamily } from './fonts.js';
-import { modelToDot, type ModelToDotOptions } from './model-to-dot.js';
+import { modelToDot, modelToDotKeys, type ModelToDotOptions } from './model-to-dot.js';
 import { dotToSvg, formatOf, writeAtomic, writeImage } from './render.js';
 
 export interface PlotModelOptions extends ModelToDotOptions {
@@ -13,6 +13,8 @@ export interface PlotModelOptions extends ModelToDotOptions {
   fontFamily?: string;
 }
 
+const plotModelKeys = [...modelToDotKeys, ...keysOf<Omit<PlotModelOptions, keyof ModelToDotOptions>>()({ toFile: true, fontFamily: true })];
+
 /**
  * keras.utils.plot_model: draw the model's layer graph with Graphviz (compiled to wasm, no
  * system Graphviz needed) and write it to `toFile`. Resolves to the SVG text.
@@ -22,7 +24,9 @@ export interface PlotModelOptions extends ModelToDotOptions {
 export async function plotModel(model: Model, options: PlotModelOptions = {}): Promise<string> {
   const toFile = options.toFile === undefined ? 'model.png' : options.toFile;
   const format = toFile ? formatOf(toFile, FORMATS) : null;
-  const dot = modelToDot(model, options);
+  checkOptions('plotModel', options, plotModelKeys);
+  const dotOptions = Object.fromEntries(Object.entries(options).filter(([k]) => modelToDotKeys.includes(k)));
+  const dot = modelToDot(model, dotOptions);
   const fontFamily = options.fontFamily ?? FONT_STACK;
   const svg = await dotToSvg(dot);
   if (toFile && format === 'dot') await writeAtomic(toFile, dot);

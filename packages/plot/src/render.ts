@@ -36,7 +36,7 @@ export interface RasterOptions {
 }
 
 /** Rasterize an SVG with sharp (librsvg): PNG bytes. */
-export async function svgToPng(svg: string, options: RasterOptions = {}): Promise<Buffer> {
+export async function svgToPng(svg: string, options: RasterOptions = {}): Promise<Uint8Array> {
   const family = options.fontFamily ?? FONT_STACK;
   let src = setFontFamily(svg, family);
   if (options.fitText) src = await fitTextToHelvetica(src, family);

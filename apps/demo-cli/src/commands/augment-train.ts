@@ -20,7 +20,7 @@ import { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } from '@layerwise/layers
 import { makeFashionImageSet } from '@layerwise/data';
 import { ImageDataGenerator } from '@layerwise/augment';
 import { loadChapter1Data } from '../data.js';
-import { f4, resolveVerbose, say, setup, type CommonOptions, type Io } from '../common.js';
+import { f4, resolveVerbose, say, setup, type CommonOptions, type Io, pyFloat } from '../common.js';
 
 export const AUGMENT_METHODS = ['flow', 'fit-generator', 'directory'] as const;
 export type AugmentMethod = (typeof AUGMENT_METHODS)[number];
@@ -105,6 +105,6 @@ export async function augmentTrain(options: AugmentTrainOptions, io: Io): Promis
     }
   }
   const score = (await model.evaluate(xTest, yTest, { verbose: 0 })) as number[];
-  say(io, `test acc :  ${score[1]}`);
+  say(io, `test acc :  ${pyFloat(score[1])}`);
   return score[1];
 }

@@ -22,7 +22,7 @@
 import { Sequential, setSeed } from '@layerwise/core';
 import { Activation, BatchNormalization, Dense } from '@layerwise/layers';
 import { loadChapter1Data } from '../data.js';
-import { say, setup, type Io } from '../common.js';
+import { say, setup, type Io, pyFloat } from '../common.js';
 import { announceData, buildMlp, trainAndEvaluate, type MlpOptions, type RunResult } from './mlp.js';
 
 export interface BatchnormOptions extends Omit<MlpOptions, 'validation'> {
@@ -59,13 +59,13 @@ export async function batchnorm(options: BatchnormOptions, io: Io): Promise<Batc
 
   if (options.compare) say(io, 'with BatchNormalization (1.6):');
   const bn = await trainAndEvaluate(buildBatchnorm(options.optimizer ?? 'sgd'), data, settings, io);
-  say(io, `test acc :  ${bn.score[1]}`);
+  say(io, `test acc :  ${pyFloat(bn.score[1])}`);
   if (!options.compare) return { batchnorm: bn };
 
   say(io, '\nwithout BatchNormalization (the 1.1 network, same settings):');
   if (options.seed !== undefined) setSeed(options.seed);
   const plain = await trainAndEvaluate(buildMlp(options.optimizer ?? 'sgd'), data, settings, io);
-  say(io, `test acc :  ${plain.score[1]}`);
+  say(io, `test acc :  ${pyFloat(plain.score[1])}`);
 
   say(io, '');
   say(io, `test acc with BatchNormalization    (1.6):  ${bn.score[1].toFixed(4)}`);

@@ -17,11 +17,13 @@
 import { Input, Model, Sequential, formatShape, type SymbolicTensor } from '@layerwise/core';
 import { Activation, Add, Concatenate, Conv2D, Dense, Flatten, MaxPooling2D } from '@layerwise/layers';
 import { loadChapter1Data } from '../data.js';
-import { say, setup, type Io } from '../common.js';
+import { say, setup, type Io, pyFloat } from '../common.js';
 import { announceData, trainAndEvaluate, type MlpOptions, type RunResult } from './mlp.js';
 
 export interface CnnOptions extends Omit<MlpOptions, 'optimizer'> {
   optimizer?: MlpOptions['optimizer'];
+  /** Write the model's plot_model picture (show_shapes) here, as the tutorial's section 4.3 does. */
+  plotModel?: string;
 }
 
 /** Section 2.1's network, as in the tutorial. */
@@ -86,8 +88,13 @@ export async function cnn(program: CnnProgram, options: CnnOptions, io: Io): Pro
     const concat = model.layers.find((l) => l.className === 'Concatenate');
     if (concat) say(io, `Concatenate: ${concat.inboundNodes.at(-1)!.inputs.map((t) => formatShape(t.shape)).join(', ')} → ${formatShape(concat.inboundNodes.at(-1)!.outputs[0].shape)}`);
   }
+  if (options.plotModel) {
+    const { plotModel } = await import('@layerwise/plot');
+    await plotModel(model, { toFile: options.plotModel, showShapes: true });
+    say(io, `plot_model: ${options.plotModel}`);
+  }
   const result = await trainAndEvaluate(model, data, { ...options, batchSize: options.batchSize ?? (program === 'cnn' ? 64 : 32) }, io);
-  say(io, `test acc :  ${result.score[1]}`);
+  say(io, `test acc :  ${pyFloat(result.score[1])}`);
   return result;
 }
 

@@ -77,7 +77,8 @@ export async function images(options: ImagesOptions, io: Io): Promise<History> {
   if (options.out) atomicWrite(options.out, JSON.stringify(history.history, null, 2));
   if (options.plot) {
     const { plotHistory } = await import('@layerwise/plot');
-    await plotHistory(history, { toFile: options.plot, metrics: ['acc', 'val_acc'], ylim: [0, 1] });
+    // One panel, acc with its val_acc twin (plotHistory draws each metric with its val_ twin), as the tutorial's figure.
+    await plotHistory(history, { toFile: options.plot, metrics: ['acc'], ylim: [0, 1] });
     say(io, `plot: ${options.plot}`);
   }
   return history;

@@ -19,7 +19,7 @@
 import { Sequential, type History, type Model, type Optimizer } from '@layerwise/core';
 import { Activation, Dense } from '@layerwise/layers';
 import { describeSource, loadChapter1Data, type Chapter1Data } from '../data.js';
-import { resolveVerbose, say, setup, type CommonOptions, type Io } from '../common.js';
+import { pyFloat, resolveVerbose, say, setup, type CommonOptions, type Io } from '../common.js';
 
 export const OPTIMIZERS = ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta'] as const;
 
@@ -80,6 +80,6 @@ export async function mlp(options: MlpOptions, io: Io): Promise<RunResult> {
   const model = buildMlp(options.optimizer ?? 'sgd');
   const result = await trainAndEvaluate(model, data, options, io);
 
-  say(io, `test acc :  ${result.score[1]}`);
+  say(io, `test acc :  ${pyFloat(result.score[1])}`);
   return result;
 }

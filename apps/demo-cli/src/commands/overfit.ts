@@ -27,7 +27,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { Sequential, regularizers, setSeed, type History } from '@layerwise/core';
 import { Dense, Dropout } from '@layerwise/layers';
 import { loadChapter1Data, type Chapter1Data } from '../data.js';
-import { f4, resolveVerbose, say, setup, type CommonOptions, type Io } from '../common.js';
+import { f4, resolveVerbose, say, setup, type CommonOptions, type Io, pyFloat } from '../common.js';
 import { announceData } from './mlp.js';
 
 export interface OverfitOptions extends CommonOptions {
@@ -38,6 +38,8 @@ export interface OverfitOptions extends CommonOptions {
   samples?: number;
   /** Write the three histories as JSON here. */
   out?: string;
+  /** Draw acc / val_acc of the three runs (the tutorial's matplotlib figures) as a PNG or SVG. */
+  plot?: string;
 }
 
 /** 1.3: five Dense layers on 500 samples, to overfit. */
@@ -127,6 +129,12 @@ export async function overfit(options: OverfitOptions, io: Io): Promise<OverfitR
   say(io);
   for (const line of summary(result)) say(io, line);
 
+  if (options.plot) {
+    // The tutorial's figures: each run's acc (solid) and val_acc (dotted), one colour per run.
+    const { plotHistory } = await import('@layerwise/plot');
+    await plotHistory(Object.fromEntries(RUNS.map((r) => [r.key, result[r.key].history])), { toFile: options.plot, metrics: ['acc'], ylim: [0, 1] });
+    say(io, `plot: ${options.plot}`);
+  }
   if (options.out) {
     const path = await writeHistories(options.out, result, { epochs, samples, dataset: data.source.dataset, source: data.source.description });
     say(io, `\nwrote the three histories to ${path}`);
@@ -172,7 +180,7 @@ export function summary(result: OverfitResult): string[] {
   lines.push('gap = acc - val_acc: how much better the network does on its 500 training samples than on unseen ones.');
   lines.push("The l2 run's loss and val_loss include the L2 penalty, as in Keras.");
   lines.push('');
-  for (const r of RUNS) lines.push(`${r.label.padEnd(18)}  test acc :  ${result[r.key].score[1]}`);
+  for (const r of RUNS) lines.push(`${r.label.padEnd(18)}  test acc :  ${pyFloat(result[r.key].score[1])}`);
   return lines;
 }
 

@@ -62,7 +62,7 @@ export function InceptionV3(options: ApplicationOptions = {}): Promise<Model> {
 }
 
 async function buildInceptionV3(options: ApplicationOptions): Promise<Model> {
-  const r = resolveOptions(options, 'inception_v3', INCEPTION_MESSAGES);
+  const r = resolveOptions(options, 'inception_v3', INCEPTION_MESSAGES, 'InceptionV3');
   const imgInput = imageInput(r, 299, 75);
   let x = convBn(imgInput, 32, 3, 3, { strides: [2, 2], padding: 'valid' });
   x = convBn(x, 32, 3, 3, { padding: 'valid' });

@@ -1,8 +1,8 @@
 // MobileNetV2 (keras/src/applications/mobilenet_v2.py): inverted residual blocks (1×1 expansion,
 // 3×3 depthwise convolution, linear 1×1 projection) with ReLU(6.0), scaled in width by `alpha`.
-import { ConfigError, Input, type Model, type SymbolicTensor } from '@layerwise/core';
+import { checkOptions, ConfigError, Input, type Model, type SymbolicTensor } from '@layerwise/core';
 import { Add, BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, ZeroPadding2D } from '@layerwise/layers';
-import { buildDeferred, finishModel, head, knownSize, resolveOptions, type ApplicationOptions } from '../common.js';
+import { applicationKeys, buildDeferred, finishModel, head, knownSize, resolveOptions, type ApplicationOptions } from '../common.js';
 import { correctPad, obtainInputShape, pyShape } from '../imagenet-utils.js';
 import { MOBILENET_MESSAGES } from '../messages.js';
 import { mobilenetV2WeightsFile } from '../weights.js';
@@ -76,9 +76,10 @@ export function MobileNetV2(options: MobileNetV2Options = {}): Promise<Model> {
 }
 
 async function buildMobileNetV2(options: MobileNetV2Options): Promise<Model> {
+  checkOptions('MobileNetV2', options, [...applicationKeys, 'alpha']);
   const alpha = options.alpha ?? 1.0;
   // Keras names the model after alpha and the input size; resolved below once the size is known.
-  const r = resolveOptions({ ...options, name: options.name ?? '' }, '', MOBILENET_MESSAGES);
+  const r = resolveOptions({ ...options, name: options.name ?? '' }, '', MOBILENET_MESSAGES, 'MobileNetV2', ['alpha']);
   if (r.inputShape && r.inputTensor && r.inputTensor.shape[2] !== r.inputShape[1])
     throw new ConfigError(`input_tensor.shape[2] must equal input_shape[1]; Received \`input_tensor.shape=${pyShape(r.inputTensor.shape)}\`, \`input_shape=${pyShape(r.inputShape)}\``);
   const defaultSize = r.inputShape

@@ -41,7 +41,7 @@ export function ResNet50(options: ApplicationOptions = {}): Promise<Model> {
 }
 
 async function buildResNet50(options: ApplicationOptions): Promise<Model> {
-  const r = resolveOptions(options, 'resnet50', VGG_MESSAGES);
+  const r = resolveOptions(options, 'resnet50', VGG_MESSAGES, 'ResNet50');
   const imgInput = imageInput(r, 224, 32);
   let x = new ZeroPadding2D([[3, 3], [3, 3]], { name: 'conv1_pad' }).apply(imgInput);
   x = new Conv2D(64, 7, { strides: 2, useBias: true, name: 'conv1_conv' }).apply(x);

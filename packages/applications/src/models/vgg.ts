@@ -9,7 +9,7 @@ import { WEIGHTS_FILES, type WeightsFiles } from '../weights.js';
 const FILTERS = [64, 128, 256, 512, 512];
 
 async function vgg(convsPerBlock: number[], defaultName: string, files: WeightsFiles, options: ApplicationOptions): Promise<Model> {
-  const r = resolveOptions(options, defaultName, VGG_MESSAGES);
+  const r = resolveOptions(options, defaultName, VGG_MESSAGES, defaultName.toUpperCase());
   const imgInput = imageInput(r, 224, 32);
   let x: SymbolicTensor = imgInput;
   convsPerBlock.forEach((convs, b) => {

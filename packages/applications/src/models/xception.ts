@@ -33,7 +33,7 @@ export function Xception(options: ApplicationOptions = {}): Promise<Model> {
 }
 
 async function buildXception(options: ApplicationOptions): Promise<Model> {
-  const r = resolveOptions(options, 'xception', XCEPTION_MESSAGES);
+  const r = resolveOptions(options, 'xception', XCEPTION_MESSAGES, 'Xception');
   const imgInput = imageInput(r, 299, 71);
   let x = new Conv2D(32, [3, 3], { strides: [2, 2], useBias: false, name: 'block1_conv1' }).apply(imgInput);
   x = bn('block1_conv1_bn').apply(x);

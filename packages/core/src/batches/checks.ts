@@ -8,15 +8,8 @@ import { Tensor } from '../tensor/tensor.js';
  * that a mistake is a named error here rather than a hang, a crash in a backend or silent nonsense.
  */
 
-/** A value and its type for messages: `'5' (a string)`, `2.5 (a number)`, `null`. */
-export function describeValue(v: unknown): string {
-  if (v === null || v === undefined) return String(v);
-  if (typeof v === 'string') return `'${v}' (a string)`;
-  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${String(v)} (a ${typeof v})`;
-  if (v instanceof Tensor) return `a Tensor of shape [${v.shape.join(', ')}]`;
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  return `${typeof v === 'function' ? 'a function' : 'an object'}`;
-}
+import { describeValue } from '../options.js';
+export { describeValue };
 
 /** `batchSize`, `epochs`…: a positive (min 1) or non-negative (min 0) integer. */
 export function checkInteger(where: string, name: string, v: unknown, min: 0 | 1): number {
@@ -40,19 +33,29 @@ export function checkVerbose(where: string, v: unknown): number {
 }
 
 /**
- * x or y as a list of Tensors (one per model input or output). Plain JS arrays of numbers are
- * refused with a pointer to `tensor()`: an array is read as a list of inputs, so `[[1, 2], [3, 4]]`
- * would otherwise be taken for two inputs.
+ * x or y as a list of Tensors (one per model input or output). A plain nested JS array of
+ * numbers (no Tensor inside) is one array, read as np.array reads it (float32): a list of
+ * inputs holds Tensors, so `[[1, 2], [3, 4]]` cannot be mistaken for two inputs.
  */
 export function tensorList(v: unknown, where: string, what: string): Tensor[] {
   if (v instanceof Tensor) return [v];
   if (Array.isArray(v) && v.length > 0 && v.every((t) => t instanceof Tensor)) return v;
-  if (Array.isArray(v) && v.length > 0 && !v.some((t) => t instanceof Tensor))
-    throw new DataError(
-      `${where}: ${what} is a plain JS array (${nestedShape(v)}), not a Tensor; convert it with tensor(${what}) (or Tensor.from), or pass a list of Tensors, one per model ${what === 'x' ? 'input' : 'output'}`,
-    );
+  if (Array.isArray(v) && v.length > 0 && !v.some((t) => t instanceof Tensor)) {
+    if (!isNumeric(v))
+      throw new DataError(`${where}: ${what} is a plain JS array (${nestedShape(v)}) holding something other than numbers; pass numbers, a Tensor, or a list of Tensors, one per model ${what === 'x' ? 'input' : 'output'}`);
+    try {
+      return [Tensor.from(v as Parameters<typeof Tensor.from>[0])];
+    } catch (e) {
+      throw new DataError(`${where}: ${what} is a plain JS array (${nestedShape(v)}) that is not rectangular: ${(e as Error).message}`);
+    }
+  }
   if (Array.isArray(v)) throw new DataError(`${where}: ${what} must be a Tensor or a non-empty list of Tensors; got ${v.length ? 'a list mixing Tensors and other values' : 'an empty list'}`);
   throw new DataError(`${where}: ${what} must be a Tensor or a list of Tensors; got ${describeValue(v)}`);
+}
+
+/** Numbers (or booleans) at every leaf of a nested array. */
+function isNumeric(v: unknown): boolean {
+  return Array.isArray(v) ? v.every(isNumeric) : typeof v === 'number' || typeof v === 'boolean';
 }
 
 /** `shape [4, 16] of numbers`: what a nested JS array looks like, following its first elements. */

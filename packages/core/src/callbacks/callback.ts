@@ -25,6 +25,15 @@ export class Callback {
   onEpochEnd(_epoch: number, _logs?: Logs): void | Promise<void> {}
   onTrainBatchBegin(_batch: number, _logs?: Logs): void | Promise<void> {}
   onTrainBatchEnd(_batch: number, _logs?: Logs): void | Promise<void> {}
+  /**
+   * When fit chains steps (stepsPerExecution), call this callback's batch hooks once per backend
+   * call, for its last step, as Keras 3 does for every callback; false (the default): for every
+   * step, replayed after the call. The progress bar uses this so its time per step and ETA count
+   * every step the call ran.
+   */
+  get batchHooksPerExecution(): boolean {
+    return false;
+  }
   /** True if onTrainBatchBegin/End are overridden (fit skips the calls otherwise: they cost per step). */
   get wantsBatchHooks(): boolean {
     return this.onTrainBatchBegin !== Callback.prototype.onTrainBatchBegin || this.onTrainBatchEnd !== Callback.prototype.onTrainBatchEnd;

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors.js';
+import { checkOptions, keysOf } from '../options.js';
 import type { Variable } from '../engine/variable.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { atomicWrite } from '../saving/container.js';
@@ -31,6 +32,9 @@ export interface EarlyStoppingArgs {
   restoreBestWeights?: boolean;
   startFromEpoch?: number;
 }
+const earlyStoppingKeys = keysOf<EarlyStoppingArgs>()({
+  monitor: true, minDelta: true, patience: true, verbose: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true,
+});
 
 /** Stop training when a monitored metric has stopped improving (keras.callbacks.EarlyStopping). */
 export class EarlyStopping extends Callback {
@@ -50,6 +54,7 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkOptions('EarlyStopping', args, earlyStoppingKeys);
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
@@ -120,6 +125,9 @@ export interface ModelCheckpointArgs {
   saveFreq?: 'epoch' | number;
   initialValueThreshold?: number | null;
 }
+const modelCheckpointKeys = keysOf<ModelCheckpointArgs>()({
+  monitor: true, verbose: true, saveBestOnly: true, saveWeightsOnly: true, mode: true, saveFreq: true, initialValueThreshold: true,
+});
 
 /** Save the model (or its weights) every epoch, or only when the monitored metric improves. */
 export class ModelCheckpoint extends Callback {
@@ -138,6 +146,7 @@ export class ModelCheckpoint extends Callback {
     args: ModelCheckpointArgs = {},
   ) {
     super();
+    checkOptions('ModelCheckpoint', args, modelCheckpointKeys);
     this.monitor = args.monitor ?? 'val_loss';
     this.verbose = args.verbose ?? 0;
     this.saveBestOnly = args.saveBestOnly ?? false;

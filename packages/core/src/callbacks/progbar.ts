@@ -87,4 +87,8 @@ export class ProgbarLogger extends Callback {
   override get wantsBatchHooks(): boolean {
     return this.verbose === 1;
   }
+  /** Drawn after each backend call, at its last step: the time per step then divides by every step the call ran. */
+  override get batchHooksPerExecution(): boolean {
+    return true;
+  }
 }

@@ -3,6 +3,7 @@ import { formatShape, placeholder, withScope, type SymShape, type Value } from '
 import { div, maximum, scalar, sizeOf } from '../ops/index.js';
 import { getInitializer, serializeInitializer, type Initializer, type InitializerIdentifier } from '../initializers/initializers.js';
 import { getRegularizer, serializeRegularizer, type L1L2, type RegularizerIdentifier } from '../regularizers/regularizers.js';
+import { checkOptions, keysOf } from '../options.js';
 import { checkNewWeight } from '../saving/guard.js';
 import { Tensor, type DType } from '../tensor/tensor.js';
 import { TraceContext } from './context.js';
@@ -23,6 +24,17 @@ export interface LayerArgs {
   /** A penalty on the layer's outputs, added to the loss (Keras' activity_regularizer). */
   activityRegularizer?: RegularizerIdentifier;
 }
+
+/** The arguments every layer takes; a subclass lists its own in `static optionKeys`. */
+export const layerArgKeys = keysOf<LayerArgs>()({
+  name: true, trainable: true, inputShape: true, inputDim: true, batchSize: true, dtype: true, activityRegularizer: true,
+});
+
+/**
+ * A layer's own option keys beyond LayerArgs, every one listed (TypeScript checks):
+ * `static override optionKeys = layerOptions<DenseArgs>()({ activation: true, … })`.
+ */
+export const layerOptions = <T extends LayerArgs>() => keysOf<Omit<T, keyof LayerArgs>>();
 
 /** A weight's initializer and regularizer, resolved from the layer's arguments by `weightOptions`. */
 export interface WeightOptions {
@@ -97,6 +109,11 @@ export function getLayerClass(className: string): LayerClass {
  */
 export abstract class Layer {
   static className = 'Layer';
+  /**
+   * The options this class takes beyond LayerArgs (declare with `keysOf<XArgs>()`): the base
+   * constructor refuses any other key, with a suggestion, as Keras refuses unknown kwargs.
+   */
+  static optionKeys: readonly string[] = [];
   name: string;
   private _trainable: boolean;
   built = false;
@@ -113,6 +130,7 @@ export abstract class Layer {
 
   constructor(args: LayerArgs = {}) {
     const cls = this.constructor as typeof Layer;
+    checkOptions(args?.name ? `${cls.className} '${args.name}'` : cls.className, args, [...layerArgKeys, ...cls.optionKeys]);
     this.name = args.name ?? uniqueName(toSnakeCase(cls.className));
     this._trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
@@ -303,10 +321,20 @@ export function argsFromConfig<T extends Record<string, unknown>>(config: T): T 
   return args as T & LayerArgs;
 }
 
+export interface InputArgs {
+  shape?: (number | null)[];
+  batchShape?: SymShape;
+  batchSize?: number;
+  dtype?: DType;
+  name?: string;
+}
+const inputArgKeys = keysOf<InputArgs>()({ shape: true, batchShape: true, batchSize: true, dtype: true, name: true });
+
 /** The layer behind `Input()`: produces the model's input tensor. */
 export class InputLayer extends Layer {
   static override className = 'InputLayer';
-  constructor(args: { shape?: (number | null)[]; batchShape?: SymShape; batchSize?: number; dtype?: DType; name?: string } = {}) {
+  constructor(args: InputArgs = {}) {
+    checkOptions('InputLayer', args, inputArgKeys);
     super({ name: args.name ?? uniqueName('input_layer'), dtype: args.dtype });
     const batchShape = args.batchShape ?? (args.shape ? [args.batchSize ?? null, ...args.shape] : null);
     if (!batchShape) throw new ConfigError(`InputLayer '${this.name}': give 'shape' (one sample's shape) or 'batchShape'`);
@@ -332,6 +360,7 @@ export class InputLayer extends Layer {
 registerLayer(InputLayer, '@layerwise/core');
 
 /** `Input({ shape: [784] })`: a symbolic model input, as keras.Input. */
-export function Input(args: { shape?: (number | null)[]; batchShape?: SymShape; batchSize?: number; dtype?: DType; name?: string }): SymbolicTensor {
+export function Input(args: InputArgs): SymbolicTensor {
+  checkOptions('Input', args, inputArgKeys);
   return new InputLayer(args).output;
 }

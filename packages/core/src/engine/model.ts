@@ -9,7 +9,7 @@ import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
-import { InputLayer, Layer, LayerNode, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
+import { InputLayer, Layer, LayerNode, layerOptions, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
 import { layerFromConfig } from '../saving/save.js';
 import { loadModelAny, saveModelAs } from '../saving/model-files.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
@@ -17,7 +17,8 @@ import type { Variable } from './variable.js';
 import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
 import type { DataDtypes } from '../batches/streams.js';
 import { describeValue } from '../batches/checks.js';
-import { Objectives, type CompileArgs } from '../training/objectives.js';
+import { Objectives, compileArgKeys, type CompileArgs } from '../training/objectives.js';
+import { checkOptions } from '../options.js';
 import { runFit, type FitArgs } from '../training/fit.js';
 import { buildExportGraph } from '../inference/inference-step.js';
 import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
@@ -48,6 +49,7 @@ export interface OptimizerState {
  */
 export class Model extends Layer {
   static override className = 'Functional';
+  static override optionKeys = layerOptions<ModelArgs>()({ inputs: true, outputs: true, backend: true });
   inputs: SymbolicTensor[] = [];
   outputs: SymbolicTensor[] = [];
   /** Layer calls in execution order. */
@@ -185,6 +187,7 @@ export class Model extends Layer {
   // ---------------- training API ----------------
 
   compile(args: CompileArgs): void {
+    checkOptions('compile', args, compileArgKeys);
     const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
     this.ensureBuiltForCompile();
     const outputs = this.outputs.map((o) => ({ name: o.node.layer.name, shape: o.shape }));
@@ -264,13 +267,19 @@ export class Model extends Layer {
   /**
    * `evaluate(x, y, args)` or `evaluate(generator, args)`: the loss, or a list in Keras' order when
    * there are metrics or several outputs: `loss`, each output's loss, then the metrics (see `metricsNames`).
+   * Say which you expect with the type argument, as for predict: `const score = await
+   * model.evaluate<number[]>(x, y)` (then `score[1]` is a number under `strict`).
    */
-  evaluate(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(generator: BatchSource, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<number | number[]>;
-  evaluate(x: Tensor | Tensor[] | BatchSource, yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null, args: EvaluateArgs = {}): Promise<number | number[]> {
+  evaluate<T extends number | number[] = number | number[]>(x: Tensor | Tensor[], y: Tensor | Tensor[], args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(generator: BatchSource, args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(generator: BatchSource, y: null | undefined, args?: EvaluateArgs): Promise<T>;
+  evaluate<T extends number | number[] = number | number[]>(
+    x: Tensor | Tensor[] | BatchSource,
+    yOrArgs?: Tensor | Tensor[] | EvaluateArgs | null,
+    args: EvaluateArgs = {},
+  ): Promise<T> {
     const [y, options] = splitGeneratorArgs(x, yOrArgs, args);
-    return runEvaluate(this, x, y, options);
+    return runEvaluate(this, x, y, options) as Promise<T>;
   }
   /**
    * The model's outputs for x (arrays or a generator): a Tensor for a one-output model, a list of
@@ -284,8 +293,8 @@ export class Model extends Layer {
   fitGenerator(generator: BatchSource, args: FitArgs = {}): Promise<History> {
     return runFit(this, generator, undefined, args);
   }
-  evaluateGenerator(generator: BatchSource, args: EvaluateArgs = {}): Promise<number | number[]> {
-    return runEvaluate(this, generator, undefined, args);
+  evaluateGenerator<T extends number | number[] = number | number[]>(generator: BatchSource, args: EvaluateArgs = {}): Promise<T> {
+    return runEvaluate(this, generator, undefined, args) as Promise<T>;
   }
   /**
    * Keras 2's predict_generator. `steps` may also come second as in Keras 2

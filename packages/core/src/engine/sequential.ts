@@ -1,9 +1,17 @@
 import { ConfigError } from '../errors.js';
+import { checkOptions, keysOf } from '../options.js';
 import type { SymShape } from '../ir/graph.js';
 import { Input, InputLayer, Layer, registerLayer, type SymbolicTensor } from './layer.js';
 import { layerFromConfig } from '../saving/save.js';
 import { Model } from './model.js';
 import type { Backend } from '../backend/backend.js';
+
+export interface SequentialArgs {
+  layers?: Layer[];
+  name?: string;
+  backend?: string | Backend;
+}
+const sequentialArgKeys = keysOf<SequentialArgs>()({ layers: true, name: true, backend: true });
 
 /**
  * A linear stack of layers, as keras.Sequential: `add` layers, and the model is built as
@@ -15,7 +23,8 @@ export class Sequential extends Model {
   private stack: Layer[] = [];
   private inputLayer: InputLayer | null = null;
 
-  constructor(args: { layers?: Layer[]; name?: string; backend?: string | Backend } = {}) {
+  constructor(args: SequentialArgs = {}) {
+    checkOptions('Sequential', args, sequentialArgKeys);
     super();
     if (args.name) this.name = args.name;
     if (args.backend) this.setBackend(args.backend);

@@ -1,5 +1,6 @@
 import { ConfigError, DataError } from '../errors.js';
 import { Progbar } from '../callbacks/progbar.js';
+import { checkOptions, keysOf } from '../options.js';
 import { checkInteger, checkSteps, checkVerbose, type Verbose } from '../batches/checks.js';
 import { checkedArrays, generatorStream } from '../batches/model-data.js';
 import { isBatchSource, type BatchSource } from '../batches/source.js';
@@ -16,8 +17,11 @@ export interface EvaluateArgs {
   steps?: number;
 }
 
+export const evaluateArgKeys = keysOf<EvaluateArgs>()({ batchSize: true, verbose: true, steps: true });
+
 /** `evaluate`: the loss, or the values Keras returns in its order ([loss, ...] when there are metrics or several outputs). */
 export async function runEvaluate(model: Model, x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: EvaluateArgs = {}): Promise<number | number[]> {
+  checkOptions('evaluate', args, evaluateArgKeys);
   if (!model.objectives) throw new ConfigError('You must call compile() before evaluate()');
   const verbose = checkVerbose('evaluate', args.verbose);
   const stream = evaluationStream(model, x, y, args, 'evaluate');

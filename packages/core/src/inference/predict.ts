@@ -1,5 +1,6 @@
 import { DataError } from '../errors.js';
 import { Progbar } from '../callbacks/progbar.js';
+import { checkOptions, keysOf } from '../options.js';
 import { checkInteger, checkSteps, checkVerbose, type Verbose } from '../batches/checks.js';
 import { checkedArrays, generatorStream } from '../batches/model-data.js';
 import { isBatchSource, type BatchSource } from '../batches/source.js';
@@ -14,9 +15,11 @@ export interface PredictArgs {
   /** Generators: batches to predict (default: the source's length or one pass). */
   steps?: number;
 }
+export const predictArgKeys = keysOf<PredictArgs>()({ batchSize: true, verbose: true, steps: true });
 
 /** `predict`: one array per model output, rows in input order (a single Tensor for a one-output model, as Keras returns). */
 export async function runPredict(model: Model, x: Tensor | Tensor[] | BatchSource, args: PredictArgs = {}): Promise<Tensor | Tensor[]> {
+  checkOptions('predict', args, predictArgKeys);
   const verbose = checkVerbose('predict', args.verbose);
   let stream: BatchStream;
   if (isBatchSource(x)) {

@@ -1,4 +1,6 @@
 import { ConfigError } from '../errors.js';
+import { checkOptions, keysOf } from '../options.js';
+import { defaultLearningRate } from './keras-defaults.js';
 import type { Value } from '../ir/graph.js';
 import { add, div, maximum, mul, neg, pow, scalar, sqrt, square, sub } from '../ops/index.js';
 
@@ -18,17 +20,22 @@ export interface OptimizerArgs {
   decay?: number;
 }
 
+const optimizerArgKeys = keysOf<OptimizerArgs>()({ learningRate: true, lr: true, decay: true });
+
 /**
  * An optimizer is an update rule written in IR ops: the train-step graph applies it to each
  * weight, with the optimizer's slots (momentum, accumulators …) as graph inputs and outputs.
  */
 export abstract class Optimizer {
   abstract readonly className: string;
+  /** The options a subclass takes beyond OptimizerArgs; the base constructor refuses any other key. */
+  static optionKeys: readonly string[] = [];
   learningRate: number;
   readonly decay: number;
 
   constructor(args: OptimizerArgs, defaultLr: number) {
-    this.learningRate = args.learningRate ?? args.lr ?? defaultLr;
+    checkOptions(new.target.name, args, [...optimizerArgKeys, ...(new.target as unknown as typeof Optimizer).optionKeys]);
+    this.learningRate = args.learningRate ?? args.lr ?? defaultLearningRate(new.target.name, defaultLr);
     this.decay = args.decay ?? 0;
     if (!(this.learningRate >= 0)) throw new ConfigError(`${new.target.name}: learningRate must be >= 0, got ${this.learningRate}`);
     if (!(this.decay >= 0)) throw new ConfigError(`${new.target.name}: decay must be >= 0, got ${this.decay}`);
@@ -62,11 +69,13 @@ export abstract class Optimizer {
 
 const c = scalar;
 
+export interface SGDArgs extends OptimizerArgs { momentum?: number; nesterov?: boolean }
 export class SGD extends Optimizer {
+  static override optionKeys = keysOf<Omit<SGDArgs, keyof OptimizerArgs>>()({ momentum: true, nesterov: true });
   readonly className = 'SGD';
   readonly momentum: number;
   readonly nesterov: boolean;
-  constructor(args: OptimizerArgs & { momentum?: number; nesterov?: boolean } = {}) {
+  constructor(args: SGDArgs = {}) {
     super(args, 0.01);
     this.momentum = args.momentum ?? 0;
     this.nesterov = args.nesterov ?? false;
@@ -86,11 +95,13 @@ export class SGD extends Optimizer {
   }
 }
 
+export interface AdagradArgs extends OptimizerArgs { initialAccumulatorValue?: number; epsilon?: number }
 export class Adagrad extends Optimizer {
+  static override optionKeys = keysOf<Omit<AdagradArgs, keyof OptimizerArgs>>()({ initialAccumulatorValue: true, epsilon: true });
   readonly className = 'Adagrad';
   readonly initialAccumulatorValue: number;
   readonly epsilon: number;
-  constructor(args: OptimizerArgs & { initialAccumulatorValue?: number; epsilon?: number } = {}) {
+  constructor(args: AdagradArgs = {}) {
     super(args, 0.001);
     this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-7;
@@ -107,13 +118,15 @@ export class Adagrad extends Optimizer {
   }
 }
 
+export interface RMSpropArgs extends OptimizerArgs { rho?: number; momentum?: number; epsilon?: number; centered?: boolean }
 export class RMSprop extends Optimizer {
+  static override optionKeys = keysOf<Omit<RMSpropArgs, keyof OptimizerArgs>>()({ rho: true, momentum: true, epsilon: true, centered: true });
   readonly className = 'RMSprop';
   readonly rho: number;
   readonly momentum: number;
   readonly epsilon: number;
   readonly centered: boolean;
-  constructor(args: OptimizerArgs & { rho?: number; momentum?: number; epsilon?: number; centered?: boolean } = {}) {
+  constructor(args: RMSpropArgs = {}) {
     super(args, 0.001);
     this.rho = args.rho ?? 0.9;
     this.momentum = args.momentum ?? 0;
@@ -153,13 +166,15 @@ export class RMSprop extends Optimizer {
   }
 }
 
+export interface AdamArgs extends OptimizerArgs { beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean }
 export class Adam extends Optimizer {
+  static override optionKeys = keysOf<Omit<AdamArgs, keyof OptimizerArgs>>()({ beta1: true, beta2: true, epsilon: true, amsgrad: true });
   readonly className = 'Adam';
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly amsgrad: boolean;
-  constructor(args: OptimizerArgs & { beta1?: number; beta2?: number; epsilon?: number; amsgrad?: boolean } = {}) {
+  constructor(args: AdamArgs = {}) {
     super(args, 0.001);
     this.beta1 = args.beta1 ?? 0.9;
     this.beta2 = args.beta2 ?? 0.999;
@@ -189,11 +204,13 @@ export class Adam extends Optimizer {
   }
 }
 
+export interface AdadeltaArgs extends OptimizerArgs { rho?: number; epsilon?: number }
 export class Adadelta extends Optimizer {
+  static override optionKeys = keysOf<Omit<AdadeltaArgs, keyof OptimizerArgs>>()({ rho: true, epsilon: true });
   readonly className = 'Adadelta';
   readonly rho: number;
   readonly epsilon: number;
-  constructor(args: OptimizerArgs & { rho?: number; epsilon?: number } = {}) {
+  constructor(args: AdadeltaArgs = {}) {
     super(args, 0.001);
     this.rho = args.rho ?? 0.95;
     this.epsilon = args.epsilon ?? 1e-7;

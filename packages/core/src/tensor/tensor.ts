@@ -112,6 +112,16 @@ export class Tensor {
     return new Tensor(this.data.subarray(s * row, e * row), [e - s, ...this.shape.slice(1)], this.dtype);
   }
 
+  /** One sample: row i along the first axis without that axis, as a view, like Python's x[i] (negative i counts from the end). */
+  at(i: number): Tensor {
+    if (this.rank === 0) throw new ShapeError('at: cannot index a scalar');
+    const n = this.shape[0];
+    if (!Number.isInteger(i) || i < -n || i >= n) throw new ShapeError(`at: index ${i} is out of bounds for axis 0 with size ${n}`);
+    const r = i < 0 ? n + i : i;
+    const row = this.size / n;
+    return new Tensor(this.data.subarray(r * row, (r + 1) * row), this.shape.slice(1), this.dtype);
+  }
+
   /** Rows picked by index along the first axis (a copy), like x[indices]. */
   take(indices: ArrayLike<number>): Tensor {
     const row = this.shape[0] ? this.size / this.shape[0] : 0;

@@ -103,7 +103,8 @@ export class FitSession {
       if (this.batchHooks.length) {
         const logs = this.means.logs();
         for (const c of this.batchHooks) {
-          if (j > 0) await c.onTrainBatchBegin(firstStep + j, { batch: firstStep + j, size: batches[j].size });
+          if (c.batchHooksPerExecution && j < batches.length - 1) continue;
+          if (j > 0 && !c.batchHooksPerExecution) await c.onTrainBatchBegin(firstStep + j, { batch: firstStep + j, size: batches[j].size });
           await c.onTrainBatchEnd(firstStep + j, logs);
         }
       }

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { Callback, History } from '../callbacks/callback.js';
+import { checkOptions, keysOf } from '../options.js';
 import { checkFinite, checkInteger, checkSteps, checkVerbose, describeValue, type Verbose } from '../batches/checks.js';
 import { checkedArrays, generatorStream } from '../batches/model-data.js';
 import { isBatchSource, type BatchSource } from '../batches/source.js';
@@ -28,12 +29,18 @@ export interface FitArgs {
   print?: (s: string) => void;
 }
 
+export const fitArgKeys = keysOf<FitArgs>()({
+  batchSize: true, epochs: true, verbose: true, callbacks: true, validationSplit: true, validationData: true,
+  stepsPerEpoch: true, validationSteps: true, shuffle: true, initialEpoch: true, print: true,
+});
+
 /** stepsPerExecution 'auto': chain this many steps when one step's graph is at most AUTO_MAX_NODES nodes (per-call overhead matters there). */
 const AUTO_STEPS = 8;
 const AUTO_MAX_NODES = 400;
 
 /** `fit` on arrays or a generator: one loop over a batch stream, either way. */
 export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: FitArgs): Promise<History> {
+  checkOptions('fit', args, fitArgKeys);
   if (!model.objectives || !model.optimizer) throw new ConfigError('You must call compile() before fit()');
   const epochs = checkInteger('fit', 'epochs', args.epochs ?? 1, 0);
   const initialEpoch = checkInteger('fit', 'initialEpoch', args.initialEpoch ?? 0, 0);

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
 import type { SymShape } from '../ir/graph.js';
+import { keysOf } from '../options.js';
 import { getLoss, type Loss } from '../losses/losses.js';
 import { getMetric, type Metric } from '../metrics/metrics.js';
 import type { Optimizer } from '../optimizers/optimizers.js';
@@ -40,6 +41,7 @@ export interface CompileArgs {
    */
   stepsPerExecution?: number | 'auto';
 }
+export const compileArgKeys = keysOf<CompileArgs>()({ optimizer: true, loss: true, lossWeights: true, metrics: true, stepsPerExecution: true });
 
 /** What compile() resolved for one model output. */
 export interface OutputObjective {

@@ -17,7 +17,7 @@ import { readPickle, PickleDict, type PickledArray } from '../pickle.js';
 import { readTarFile } from '../tar.js';
 import { acquire, locateSource, type DatasetSpec } from './acquire.js';
 import type { CifarFiles, DataFiles } from './files.js';
-import type { DatasetSplits, DataSource, LoadDataOptions, LoadedDataset } from './types.js';
+import { checkLoadOptions, type DatasetSplits, type DataSource, type LoadDataOptions, type LoadedDataset } from './types.js';
 
 export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/';
 export const CIFAR10_ARCHIVE = 'cifar-10-binary.tar.gz';
@@ -167,14 +167,17 @@ export const CIFAR10: DatasetSpec = {
 
 /** Loads CIFAR-10 like keras.datasets.cifar10.load_data(): x uint8 [n, 32, 32, 3], y uint8 [n, 1]. */
 async function loadData(options: LoadDataOptions = {}): Promise<DatasetSplits> {
+  checkLoadOptions('cifar10.loadData', options);
   return (await acquire(CIFAR10, options)).data;
 }
 
 async function loadDataWithSource(options: LoadDataOptions = {}): Promise<LoadedDataset> {
+  checkLoadOptions('cifar10.loadDataWithSource', options);
   return acquire(CIFAR10, options);
 }
 
 function locateData(options: LoadDataOptions = {}): Promise<DataSource | undefined> {
+  checkLoadOptions('cifar10.locateData', options);
   return locateSource(CIFAR10, options);
 }
 

@@ -9,7 +9,7 @@ import { kerasDatasetsDir } from '../cache.js';
 import { acquire, locateSource, type DatasetSpec } from './acquire.js';
 import { fileList, findIdxFiles, readDataFiles } from './files.js';
 import { KERAS_DATASETS_URL } from './keras-origin.js';
-import type { DataSource, DatasetSplits, LoadDataOptions, LoadedDataset } from './types.js';
+import { checkLoadOptions, type DataSource, type DatasetSplits, type LoadDataOptions, type LoadedDataset } from './types.js';
 
 /** Where the Debian package dataset-fashion-mnist installs the files. */
 export const DEBIAN_FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
@@ -72,6 +72,7 @@ function loadSample(): DatasetSplits {
 
 /** loadData, also telling where the data came from (source.kind 'sample' for the fallback). */
 function loadDataWithSource(options: FashionMnistOptions = {}): Promise<LoadedDataset> {
+  checkLoadOptions('fashionMnist.loadData', options, ['fallbackToSample']);
   const { fallbackToSample, ...rest } = options;
   return acquire(FASHION_MNIST, { ...rest, fallback: fallbackToSample ? loadSampleWithSource : undefined });
 }
@@ -87,6 +88,7 @@ async function loadData(options: FashionMnistOptions = {}): Promise<DatasetSplit
 
 /** Where loadData would read from without downloading; undefined if it would download. */
 function locateData(options: LoadDataOptions = {}): Promise<DataSource | undefined> {
+  checkLoadOptions('fashionMnist.locateData', options);
   return locateSource(FASHION_MNIST, options);
 }
 

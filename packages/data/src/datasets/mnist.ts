@@ -6,7 +6,7 @@ import { kerasDatasetsDir } from '../cache.js';
 import { findIdxFiles, isDirectory, type DataFiles } from './files.js';
 import { acquire, locateSource, type DatasetSpec } from './acquire.js';
 import { KERAS_DATASETS_URL } from './keras-origin.js';
-import type { DataSource, DatasetSplits, LoadDataOptions, LoadedDataset } from './types.js';
+import { checkLoadOptions, type DataSource, type DatasetSplits, type LoadDataOptions, type LoadedDataset } from './types.js';
 
 export const MNIST: DatasetSpec = {
   name: 'mnist',
@@ -33,11 +33,13 @@ export const MNIST: DatasetSpec = {
  * else downloads mnist.npz into the cache.
  */
 async function loadData(options: LoadDataOptions = {}): Promise<DatasetSplits> {
+  checkLoadOptions('mnist.loadData', options);
   return (await acquire(MNIST, options)).data;
 }
 
 /** loadData, also telling where the data came from. */
 async function loadDataWithSource(options: LoadDataOptions = {}): Promise<LoadedDataset> {
+  checkLoadOptions('mnist.loadDataWithSource', options, ['fallbackToSample']);
   if ('fallbackToSample' in options)
     throw new ConfigError('mnist.loadData: fallbackToSample is only for fashionMnist (the embedded sample is Fashion-MNIST)');
   return acquire(MNIST, options);
@@ -45,6 +47,7 @@ async function loadDataWithSource(options: LoadDataOptions = {}): Promise<Loaded
 
 /** Where loadData would read from without downloading; undefined if it would download. */
 function locateData(options: LoadDataOptions = {}): Promise<DataSource | undefined> {
+  checkLoadOptions('mnist.locateData', options);
   return locateSource(MNIST, options);
 }
 

@@ -1,4 +1,4 @@
-import type { Tensor } from '@layerwise/core';
+import { checkOptions, keysOf, type Tensor } from '@layerwise/core';
 
 /**
  * What Keras' load_data() returns: `[[xTrain, yTrain], [xTest, yTest]]`.
@@ -36,6 +36,13 @@ export interface LoadDataOptions {
    * mirror of re-packed files); null turns the check off for that file.
    */
   fileHashes?: Record<string, string | null>;
+}
+export const loadDataKeys = keysOf<LoadDataOptions>()({
+  path: true, cacheDir: true, baseUrl: true, download: true, verbose: true, timeoutMs: true, searchDirs: true, fileHashes: true,
+});
+/** loadData's options checked by name (`cache_dir` → did you mean 'cacheDir'?). */
+export function checkLoadOptions<T>(where: string, options: T, extra: readonly string[] = []): T {
+  return checkOptions(where, options, [...loadDataKeys, ...extra]);
 }
 
 export type DataSourceKind = 'path' | 'cache' | 'searchDir' | 'download' | 'sample';

@@ -16,7 +16,7 @@
  * the batch order is a fresh permutation per epoch, not tf.data's shuffle buffer.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { ConfigError } from '@layerwise/core';
+import { checkOptions, keysOf, ConfigError } from '@layerwise/core';
 import { checkDecodeOptions } from '../image/io.js';
 import type { ColorMode, Interpolation } from '../image/img.js';
 import { DirectoryIterator, type DirectoryIteratorOptions } from './iterator.js';
@@ -63,6 +63,12 @@ export interface ImageDatasetOptions {
   log?: DirectoryIteratorOptions['log'];
 }
 
+export const imageDatasetKeys = keysOf<ImageDatasetOptions>()({
+  labels: true, labelMode: true, classNames: true, colorMode: true, batchSize: true, imageSize: true, shuffle: true, seed: true,
+  validationSplit: true, subset: true, interpolation: true, followLinks: true, cropToAspectRatio: true, dataFormat: true, verbose: true,
+  workers: true, prefetch: true, onInvalidImage: true, validate: true, autoOrient: true, log: true,
+});
+
 /** A dataset from imageDatasetFromDirectory: a DirectoryIterator whose passes are one epoch each. */
 export type ImageDataset = DirectoryIterator<'categorical' | 'sparse' | null>;
 
@@ -70,6 +76,7 @@ export function imageDatasetFromDirectory(directory: string, options: ImageDatas
 export function imageDatasetFromDirectory(directory: string, options?: ImageDatasetOptions): Promise<ImageDataset>;
 export async function imageDatasetFromDirectory(directory: string, options: ImageDatasetOptions = {}): Promise<ImageDataset | [ImageDataset, ImageDataset]> {
   const where = 'imageDatasetFromDirectory';
+  checkOptions(where, options, imageDatasetKeys);
   const { labels = 'inferred', shuffle = true, validationSplit, subset, batchSize = 32 } = options;
   const labelMode = labels === null ? null : options.labelMode === undefined ? 'int' : options.labelMode;
   if (labels !== 'inferred' && labels !== null) throw new ConfigError(`${where}: labels must be 'inferred' or null (explicit label lists are not supported), got ${JSON.stringify(labels)}`);

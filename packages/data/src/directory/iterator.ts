@@ -23,7 +23,7 @@ import { checkDirectory, DEFAULT_IMAGE_EXTENSIONS, listImageDirectory } from './
 import { checkOptions, type ClassMode, type DirectoryBatch, type DirectoryIteratorOptions, type InvalidImage, type InvalidImagePolicy } from './options.js';
 import { sharedPool, type ImagePool } from './pool.js';
 
-export { CLASS_MODES, type ClassMode, type DirectoryBatch, type DirectoryIteratorOptions, type InvalidImage, type InvalidImagePolicy } from './options.js';
+export { CLASS_MODES, directoryIteratorKeys, type ClassMode, type DirectoryBatch, type DirectoryIteratorOptions, type InvalidImage, type InvalidImagePolicy } from './options.js';
 
 const warnedFiles = new Set<string>();
 

@@ -1,5 +1,5 @@
 /** flowFromDirectory's options (Keras' flow_from_directory arguments, camelCased, plus Layerwise's own) and their checks. */
-import { ConfigError, type Tensor } from '@layerwise/core';
+import { ConfigError, checkOptions as checkOptionKeys, keysOf, type Tensor } from '@layerwise/core';
 import { checkDecodeOptions, type DataFormat } from '../image/io.js';
 import type { ColorMode, Interpolation } from '../image/img.js';
 import type { KerasIteratorOptions } from '../keras-iterator.js';
@@ -69,6 +69,13 @@ export interface DirectoryIteratorOptions<M extends ClassMode = 'categorical'> e
   log?: { warn(line: string): void; info(line: string): void };
 }
 
+export const directoryIteratorKeys = keysOf<DirectoryIteratorOptions<ClassMode>>()({
+  batchSize: true, shuffle: true, seed: true, targetSize: true, colorMode: true, classes: true, classMode: true, dataFormat: true,
+  followLinks: true, subset: true, validationSplit: true, interpolation: true, keepAspectRatio: true, rescale: true, autoOrient: true,
+  extensions: true, onInvalidImage: true, validate: true, workers: true, decodeConcurrency: true, sharpConcurrency: true, prefetch: true,
+  verbose: true, imageTransform: true, saveToDir: true, savePrefix: true, saveFormat: true, log: true,
+});
+
 /** Files that were left out, and why. */
 export interface InvalidImage {
   path: string;
@@ -76,6 +83,7 @@ export interface InvalidImage {
 }
 
 export function checkOptions(options: DirectoryIteratorOptions<ClassMode>, where: string): void {
+  checkOptionKeys(where, options, directoryIteratorKeys);
   checkDecodeOptions({ ...options, targetSize: options.targetSize ?? [256, 256] }, where);
   const { classMode, subset, validationSplit, dataFormat, onInvalidImage, workers, validate } = options;
   if (classMode !== undefined && !CLASS_MODES.includes(classMode))

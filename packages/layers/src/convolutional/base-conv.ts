@@ -1,5 +1,5 @@
 import {
-  ConfigError, Layer, ops,
+  ConfigError, Layer, ops, layerOptions,
   type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { getActivation, type ActivationIdentifier } from '../activations.js';
@@ -23,6 +23,10 @@ export interface ConvArgs extends LayerArgs {
  * input spec, bias and activation. Subclasses create their kernels and apply them.
  */
 export abstract class BaseConv2D extends Layer {
+  static override optionKeys: readonly string[] = layerOptions<ConvArgs>()({
+    strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true,
+    kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
+  });
   readonly kernelSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;

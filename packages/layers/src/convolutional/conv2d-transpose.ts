@@ -1,4 +1,4 @@
-import { ConfigError, argsFromConfig, ops, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
+import { ConfigError, argsFromConfig, ops, keysOf, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 
 export interface Conv2DTransposeArgs extends ConvArgs {
@@ -12,6 +12,7 @@ export interface Conv2DTransposeArgs extends ConvArgs {
  */
 export class Conv2DTranspose extends BaseConv2D {
   static override className = 'Conv2DTranspose';
+  static override optionKeys = [...BaseConv2D.optionKeys, ...keysOf<Omit<Conv2DTransposeArgs, keyof ConvArgs>>()({ outputPadding: true })];
   readonly filters: number;
   readonly outputPadding: [number, number] | null;
   private readonly kernelOptions: WeightOptions;

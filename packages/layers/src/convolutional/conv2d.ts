@@ -1,4 +1,4 @@
-import { ConfigError, argsFromConfig, ops, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
+import { ConfigError, argsFromConfig, ops, keysOf, registerLayer, type TraceContext, type Value, type Variable, type WeightOptions } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
 
 export interface Conv2DArgs extends ConvArgs {
@@ -8,6 +8,7 @@ export interface Conv2DArgs extends ConvArgs {
 /** Keras' Conv2D: `filters` kernels of `kernelSize`, kernel [kh, kw, in / groups, filters]. */
 export class Conv2D extends BaseConv2D {
   static override className = 'Conv2D';
+  static override optionKeys = [...BaseConv2D.optionKeys, ...keysOf<Omit<Conv2DArgs, keyof ConvArgs>>()({ groups: true })];
   readonly filters: number;
   readonly groups: number;
   private readonly kernelOptions: WeightOptions;

@@ -1,5 +1,5 @@
 import {
-  ConfigError, argsFromConfig, ops, registerLayer,
+  ConfigError, argsFromConfig, ops, registerLayer, layerOptions,
   type InitializerIdentifier, type RegularizerIdentifier, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
@@ -13,6 +13,10 @@ export interface DepthwiseConv2DArgs extends Omit<ConvArgs, 'kernelInitializer' 
 /** Keras' DepthwiseConv2D: one filter set per input channel; kernel [kh, kw, in, depthMultiplier]. */
 export class DepthwiseConv2D extends BaseConv2D {
   static override className = 'DepthwiseConv2D';
+  static override optionKeys = layerOptions<DepthwiseConv2DArgs>()({
+    strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true,
+    depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true,
+  });
   readonly depthMultiplier: number;
   private readonly depthwiseOptions: WeightOptions;
   depthwiseKernel!: Variable;

@@ -1,5 +1,5 @@
 import {
-  ConfigError, argsFromConfig, ops, registerLayer,
+  ConfigError, argsFromConfig, ops, registerLayer, layerOptions,
   type InitializerIdentifier, type RegularizerIdentifier, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { BaseConv2D, type ConvArgs } from './base-conv.js';
@@ -16,6 +16,10 @@ export interface SeparableConv2DArgs extends Omit<ConvArgs, 'kernelInitializer' 
 /** Keras' SeparableConv2D: a depthwise conv, then a 1×1 pointwise conv to `filters`, then bias and activation. */
 export class SeparableConv2D extends BaseConv2D {
   static override className = 'SeparableConv2D';
+  static override optionKeys = layerOptions<SeparableConv2DArgs>()({
+    strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true,
+    depthMultiplier: true, depthwiseInitializer: true, pointwiseInitializer: true, depthwiseRegularizer: true, pointwiseRegularizer: true,
+  });
   readonly filters: number;
   readonly depthMultiplier: number;
   private readonly depthwiseOptions: WeightOptions;

@@ -1,5 +1,5 @@
 import {
-  ConfigError, Layer, argsFromConfig, ops, registerLayer,
+  ConfigError, Layer, layerOptions, argsFromConfig, ops, registerLayer,
   type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 import { getActivation, type ActivationIdentifier } from '../activations.js';
@@ -16,6 +16,9 @@ export interface DenseArgs extends LayerArgs {
 /** Keras' Dense: `activation(inputs · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
   static override className = 'Dense';
+  static override optionKeys = layerOptions<DenseArgs>()({
+    activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
+  });
   readonly units: number;
   readonly activation: string;
   readonly useBias: boolean;

@@ -1,4 +1,4 @@
-import { ConfigError, Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { ConfigError, Layer, argsFromConfig, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 export interface ReLUArgs extends LayerArgs {
   /** Largest output (Keras' max_value); null = unbounded. MobileNetV2 uses 6. */
@@ -16,6 +16,7 @@ export interface ReLUArgs extends LayerArgs {
  */
 export class ReLU extends Layer {
   static override className = 'ReLU';
+  static override optionKeys = layerOptions<ReLUArgs>()({ maxValue: true, negativeSlope: true, threshold: true });
   readonly maxValue: number | null;
   readonly negativeSlope: number;
   readonly threshold: number;

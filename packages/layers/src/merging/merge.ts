@@ -1,4 +1,4 @@
-import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' elementwise merge layers: a list of same-shaped tensors in, one out. */
 abstract class Merge extends Layer {
@@ -59,6 +59,7 @@ export interface ConcatenateArgs extends LayerArgs {
 /** Keras' Concatenate: join along `axis` (default -1); axis 1 of an NHWC tensor joins rows, as the tutorial's inception block does. */
 export class Concatenate extends Layer {
   static override className = 'Concatenate';
+  static override optionKeys = layerOptions<ConcatenateArgs>()({ axis: true });
   readonly axis: number;
   constructor(args: ConcatenateArgs = {}) {
     super(args);

@@ -1,5 +1,5 @@
 import {
-  ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer,
+  ConfigError, Layer, ShapeError, argsFromConfig, ops, registerLayer, layerOptions,
   type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 
@@ -24,6 +24,10 @@ export interface BatchNormalizationArgs extends LayerArgs {
  */
 export class BatchNormalization extends Layer {
   static override className = 'BatchNormalization';
+  static override optionKeys = layerOptions<BatchNormalizationArgs>()({
+    axis: true, momentum: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true,
+    movingMeanInitializer: true, movingVarianceInitializer: true, betaRegularizer: true, gammaRegularizer: true,
+  });
   readonly axis: number;
   readonly momentum: number;
   readonly epsilon: number;

@@ -1,5 +1,5 @@
 import {
-  Layer, argsFromConfig, ops, registerLayer,
+  Layer, argsFromConfig, ops, registerLayer, layerOptions,
   type InitializerIdentifier, type LayerArgs, type RegularizerIdentifier, type SymShape, type TraceContext, type Value, type Variable, type WeightOptions,
 } from '@layerwise/core';
 
@@ -17,6 +17,9 @@ export interface LayerNormalizationArgs extends LayerArgs {
 /** Keras' LayerNormalization: per-sample mean/variance over `axis` (default -1), epsilon 1e-3. */
 export class LayerNormalization extends Layer {
   static override className = 'LayerNormalization';
+  static override optionKeys = layerOptions<LayerNormalizationArgs>()({
+    axis: true, epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, betaRegularizer: true, gammaRegularizer: true,
+  });
   readonly axis: number[];
   readonly epsilon: number;
   readonly center: boolean;

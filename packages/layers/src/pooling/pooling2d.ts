@@ -1,4 +1,4 @@
-import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { Layer, argsFromConfig, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 import { checkDataFormat, checkPadding, fromChannelsLast, imageSpec, normalizeTuple, toChannelsLast, type DataFormat, type Padding } from '../utils.js';
 
 export interface Pooling2DArgs extends LayerArgs {
@@ -11,6 +11,7 @@ export interface Pooling2DArgs extends LayerArgs {
 
 /** MaxPooling2D and AveragePooling2D: Keras' defaults (pool 2×2, strides = poolSize, 'valid'). */
 abstract class Pooling2D extends Layer {
+  static override optionKeys = layerOptions<Pooling2DArgs>()({ poolSize: true, strides: true, padding: true, dataFormat: true });
   readonly poolSize: [number, number];
   readonly strides: [number, number];
   readonly padding: Padding;
@@ -59,6 +60,7 @@ export interface GlobalPooling2DArgs extends LayerArgs {
 
 /** GlobalAveragePooling2D / GlobalMaxPooling2D: reduce over height and width. */
 abstract class GlobalPooling2D extends Layer {
+  static override optionKeys = layerOptions<GlobalPooling2DArgs>()({ dataFormat: true, keepdims: true });
   readonly dataFormat: DataFormat;
   readonly keepdims: boolean;
   protected abstract reduce: (x: Value, axes: number[], keepdims: boolean) => Value;

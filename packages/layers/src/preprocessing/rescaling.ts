@@ -1,8 +1,9 @@
-import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { Layer, argsFromConfig, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' Rescaling: x * scale + offset (e.g. scale 1/255 for images). */
 export class Rescaling extends Layer {
   static override className = 'Rescaling';
+  static override optionKeys = layerOptions<LayerArgs & { offset?: number }>()({ offset: true });
   readonly scale: number;
   readonly offset: number;
   constructor(scale: number, args: LayerArgs & { offset?: number } = {}) {

@@ -1,4 +1,4 @@
-import { ConfigError, Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { ConfigError, Layer, argsFromConfig, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 export interface DropoutArgs extends LayerArgs {
   /** Dimensions of the mask (null = the input's), as Keras' noise_shape. */
@@ -13,6 +13,7 @@ export interface DropoutArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override className = 'Dropout';
+  static override optionKeys = layerOptions<DropoutArgs>()({ noiseShape: true, seed: true });
   readonly rate: number;
   readonly noiseShape: (number | null)[] | null;
   readonly seed: number | null;

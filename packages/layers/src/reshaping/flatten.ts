@@ -1,8 +1,9 @@
-import { Layer, argsFromConfig, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { Layer, argsFromConfig, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 
 /** Keras' Flatten: keeps the batch axis, merges all others (channels_last order). */
 export class Flatten extends Layer {
   static override className = 'Flatten';
+  static override optionKeys = layerOptions<LayerArgs & { dataFormat?: string }>()({ dataFormat: true });
   readonly dataFormat: 'channels_last' | 'channels_first';
   constructor(args: LayerArgs & { dataFormat?: 'channels_last' | 'channels_first' } = {}) {
     super(args);

@@ -1,4 +1,4 @@
-import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
+import { ConfigError, Layer, ShapeError, argsFromConfig, formatShape, ops, layerOptions, registerLayer, type LayerArgs, type TraceContext, type Value } from '@layerwise/core';
 import { checkDataFormat, fromChannelsLast, imageSpec, normalizeTuple, toChannelsLast, type DataFormat } from '../utils.js';
 
 type PairSpec = number | [number, number] | [[number, number], [number, number]];
@@ -17,6 +17,7 @@ export interface ZeroPadding2DArgs extends LayerArgs {
 /** Keras' ZeroPadding2D: rows of zeros at top/bottom, columns at left/right. */
 export class ZeroPadding2D extends Layer {
   static override className = 'ZeroPadding2D';
+  static override optionKeys = layerOptions<ZeroPadding2DArgs>()({ dataFormat: true });
   readonly padding: [[number, number], [number, number]];
   readonly dataFormat: DataFormat;
   constructor(padding: PairSpec = 1, args: ZeroPadding2DArgs = {}) {
@@ -42,6 +43,7 @@ registerLayer(ZeroPadding2D, '@layerwise/layers');
 /** Keras' Cropping2D: ((top, bottom), (left, right)) rows/columns removed. */
 export class Cropping2D extends Layer {
   static override className = 'Cropping2D';
+  static override optionKeys = layerOptions<ZeroPadding2DArgs>()({ dataFormat: true });
   readonly cropping: [[number, number], [number, number]];
   readonly dataFormat: DataFormat;
   constructor(cropping: PairSpec = 0, args: ZeroPadding2DArgs = {}) {
@@ -76,6 +78,7 @@ export interface UpSampling2DArgs extends LayerArgs {
 /** Keras' UpSampling2D with nearest interpolation: each pixel repeated size[0] × size[1] times. */
 export class UpSampling2D extends Layer {
   static override className = 'UpSampling2D';
+  static override optionKeys = layerOptions<UpSampling2DArgs>()({ size: true, dataFormat: true, interpolation: true });
   readonly size: [number, number];
   readonly dataFormat: DataFormat;
   readonly interpolation: 'nearest';
