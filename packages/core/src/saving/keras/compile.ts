@@ -48,10 +48,16 @@ function optimizerIn(v: Json | undefined, where: string): Optimizer {
   let className = v.class_name.replace(/^Custom>/, '');
   if (className === 'RMSProp') {
     className = 'RMSprop';
-    if (config.rho === undefined && config.decay !== undefined) [config.rho, config.decay] = [config.decay, undefined];
+    if (config.rho === undefined && config.decay !== undefined) {
+      config.rho = config.decay;
+      delete config.decay;
+    }
   } else if (className === 'Momentum') {
     className = 'SGD';
-    if (config.useNesterov !== undefined) [config.nesterov, config.useNesterov] = [config.useNesterov, undefined];
+    if (config.useNesterov !== undefined) {
+      config.nesterov = config.useNesterov;
+      delete config.useNesterov;
+    }
   }
   return getOptimizer({ className, config });
 }

@@ -7,7 +7,7 @@
  * legacy .h5 and tfjs-layers files) are read too.
  */
 import { ConfigError } from '../../errors.js';
-import { getLayerClass } from '../../engine/layer.js';
+import { getLayerClass, layerArgKeys } from '../../engine/layer.js';
 import type { SavedLayer } from '../validate.js';
 import { isObject, type Json, type JsonObject } from './json.js';
 import { configIn } from './layer-config.js';
@@ -35,6 +35,7 @@ export function layerIn(entry: Json, where: string): SavedLayer {
         `(the catalogue: import '@layerwise/layers'); for your own layer, write it as a Layer subclass with static className = '${className}' and call registerLayer(${className.replace(/\W/g, '') || 'YourLayer'}).`,
     );
   const config = configIn(entry.config, named);
+  dropHarmlessUnknowns(className, config);
   // Keras 2 spellings: InputLayer's batch_input_shape; a normalization axis as a one-element list.
   if (className === 'InputLayer' && config.batchInputShape !== undefined && config.batchShape === undefined) {
     config.batchShape = config.batchInputShape;
@@ -147,4 +148,18 @@ function functionalIn(config: JsonObject, where: string): Record<string, unknown
   }
   for (const r of [...inputs, ...outputs]) if (!ready(r)) fail(where, `model input/output [${r.join(', ')}] is not produced by any call`);
   return { name: config.name, trainable: config.trainable ?? true, layers, nodes, inputs, outputs };
+}
+
+/**
+ * Options Keras writes for classes whose Layerwise twin lacks them, at the value that changes
+ * nothing (tf.keras' SeparableConv2D writes its Conv base's `groups: 1`, `kernel_initializer`,
+ * `kernel_regularizer: null`, which it never uses): dropped, so the layer's own option check
+ * sees only what matters. At any other value they stay, and the check names them.
+ */
+const ANY = Symbol('any value');
+const HARMLESS_AT: Record<string, unknown> = { groups: 1, kernelInitializer: ANY, kernelRegularizer: null };
+function dropHarmlessUnknowns(className: string, config: Record<string, unknown>): void {
+  const cls = getLayerClass(className) as { optionKeys?: readonly string[] };
+  const known = new Set<string>([...layerArgKeys, ...(cls.optionKeys ?? [])]);
+  for (const [key, off] of Object.entries(HARMLESS_AT)) if (key in config && !known.has(key) && (off === ANY || config[key] === off)) delete config[key];
 }
