@@ -1,27 +1,16 @@
-/** "did you mean …?" for a mistyped command, option or value: the closest known word, if close. */
+/** "did you mean …?" for a mistyped command, option or value: core's suggestKey, plus one rule of command lines. */
+import { suggestKey } from '@layerwise/core';
 
-/** Edit distance: insertions, deletions, substitutions and swaps of two neighbours ('modle' → 'model' is 1). */
-export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
-}
-
-/** The known word nearest to `word` (ignoring case, '-' and '_'), when at most a third of it differs; else undefined. */
+/**
+ * The known word meant by `word`: core's suggestion (the options validator's: case, '_' and small
+ * typos), else a known word the typed one starts with ('--output' for '--out': a longer spelling
+ * of a flag, which an edit distance counts as too far).
+ */
 export function closest(word: string, known: readonly string[]): string | undefined {
+  const suggested = suggestKey(word, known);
+  if (suggested !== undefined) return suggested;
   const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    // A known word the typed one starts with ('--output' for '--out') counts as close.
-    const d = norm(word).startsWith(norm(k)) && norm(k).length >= 3 ? 1 : editDistance(norm(word), norm(k));
-    if (d < bestDistance) [best, bestDistance] = [k, d];
-  }
-  return bestDistance <= Math.max(1, Math.floor(norm(word).length / 3)) ? best : undefined;
+  return known.find((k) => norm(k).length >= 3 && norm(word).startsWith(norm(k)));
 }
 
 /** " Did you mean 'x'?" or ''. */
