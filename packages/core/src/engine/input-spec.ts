@@ -1,5 +1,7 @@
 import { ShapeError } from '../errors.js';
 import { formatShape, type SymShape } from '../ir/graph.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { SymbolicTensor } from './layer.js';
 
 /**
  * What a layer accepts, declared once and checked by the base class before `build` and
@@ -55,4 +57,17 @@ function checkShape(spec: InputSpec, shape: SymShape, layer: string): void {
 /** A list of shapes (a call on several inputs) rather than one shape. */
 export function isShapeList(shapes: SymShape | SymShape[]): shapes is SymShape[] {
   return shapes.length > 0 && Array.isArray(shapes[0]);
+}
+
+/** Arrays given to model `model` against its input tensors: their count, ranks and sizes (the batch axis is free). */
+export function checkModelInputs(model: string, inputs: SymbolicTensor[], xs: Tensor[]): void {
+  if (xs.length !== inputs.length) throw new ShapeError(`Model '${model}' expects ${inputs.length} input array(s), got ${xs.length}`);
+  xs.forEach((x, i) => {
+    const expected = inputs[i].shape;
+    const ok = x.rank === expected.length && expected.every((d, j) => j === 0 || d === null || d === x.shape[j]);
+    if (!ok)
+      throw new ShapeError(
+        `Input ${i} of model '${model}' is incompatible with the layer '${inputs[i].node.layer.name}': expected shape=${formatShape(expected)}, found shape=${formatShape(x.shape)}`,
+      );
+  });
 }

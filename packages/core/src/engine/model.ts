@@ -1,6 +1,5 @@
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import type { SymShape, Value } from '../ir/graph.js';
-import { formatShape } from '../ir/graph.js';
 import type { Backend, Executable } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import type { Loss } from '../losses/losses.js';
@@ -9,9 +8,10 @@ import { getOptimizer, type Optimizer } from '../optimizers/optimizers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { History } from '../callbacks/callback.js';
 import { TraceContext } from './context.js';
-import { InputLayer, Layer, LayerNode, layerOptions, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
-import { layerFromConfig } from '../saving/save.js';
-import { loadModelAny, saveModelAs } from '../saving/model-files.js';
+import { Layer, LayerNode, layerOptions, registerLayer, SymbolicTensor, type LayerArgs } from './layer.js';
+import { functionalConfig, rebuildFunctionalGraph } from '../saving/functional-config.js';
+import { saveModelAs } from '../saving/model-files.js';
+import { exportModel } from '../saving/export.js';
 import { loadWeights, saveWeights, type LoadWeightsOptions } from '../saving/weights.js';
 import type { Variable } from './variable.js';
 import { splitGeneratorArgs, type BatchSource } from '../batches/source.js';
@@ -20,13 +20,13 @@ import { describeValue } from '../batches/checks.js';
 import { Objectives, compileArgKeys, type CompileArgs } from '../training/objectives.js';
 import { checkOptions } from '../options.js';
 import { runFit, type FitArgs } from '../training/fit.js';
-import { buildExportGraph } from '../inference/inference-step.js';
 import { runEvaluate, type EvaluateArgs } from '../inference/evaluate.js';
 import { runPredict, type PredictArgs } from '../inference/predict.js';
 import { printSummary, type SummaryOptions } from './summary.js';
 import { StepCache, type StepKind } from './step-cache.js';
 import { mapGraph, type LayerGraph } from './graph-walk.js';
 import { snapshotTrainable, type TrainableSnapshot } from './trainable.js';
+import { checkModelInputs } from './input-spec.js';
 
 export type { CompileArgs };
 
@@ -245,15 +245,7 @@ export class Model extends Layer {
   /** Check x against the model's input shape before any work is done (Keras' input_spec check). */
   checkInputs(xs: Tensor[]): void {
     this.ensureBuilt();
-    if (xs.length !== this.inputs.length) throw new ShapeError(`Model '${this.name}' expects ${this.inputs.length} input array(s), got ${xs.length}`);
-    xs.forEach((x, i) => {
-      const expected = this.inputs[i].shape;
-      const ok = x.rank === expected.length && expected.every((d, j) => j === 0 || d === null || d === x.shape[j]);
-      if (!ok)
-        throw new ShapeError(
-          `Input ${i} of model '${this.name}' is incompatible with the layer '${this.inputs[i].node.layer.name}': expected shape=${formatShape(expected)}, found shape=${formatShape(x.shape)}`,
-        );
-    });
+    checkModelInputs(this.name, this.inputs, xs);
   }
 
   /** Train on arrays `fit(x, y, args)`, or on a generator of [x, y] batches `fit(generator, args)` (or Keras' `fit(generator, null, args)`). */
@@ -306,39 +298,11 @@ export class Model extends Layer {
 
   /** The layer graph as data: layers, then every layer call with the tensors it consumed. */
   override getConfig(): Record<string, unknown> {
-    const callIndex = new Map<LayerNode, number>();
-    const perLayer = new Map<Layer, number>();
-    for (const n of this.nodes) {
-      callIndex.set(n, perLayer.get(n.layer) ?? 0);
-      perLayer.set(n.layer, callIndex.get(n)! + 1);
-    }
-    const ref = (t: SymbolicTensor) => [t.node.layer.name, callIndex.get(t.node)!, t.index];
-    return {
-      name: this.name,
-      trainable: this.trainable,
-      layers: this.layers.map((l) => ({ className: l.className, config: l.getConfig() })),
-      nodes: this.nodes.map((n) => ({ layer: n.layer.name, inputs: n.inputs.map(ref) })),
-      inputs: this.inputs.map(ref),
-      outputs: this.outputs.map(ref),
-    };
+    return functionalConfig(this);
   }
 
   static fromConfig(config: any): Model {
-    const layers = new Map<string, Layer>(config.layers.map((l: any) => [l.config.name, layerFromConfig(l)]));
-    const produced = new Map<string, SymbolicTensor[][]>();
-    const lookup = ([name, call, index]: [string, number, number]) => produced.get(name)![call][index];
-    for (const node of config.nodes) {
-      const layer = layers.get(node.layer)!;
-      let outputs: SymbolicTensor[];
-      if (layer instanceof InputLayer) outputs = [layer.output];
-      else {
-        const inputs = node.inputs.map(lookup);
-        const out = layer.apply(inputs.length === 1 ? inputs[0] : inputs);
-        outputs = Array.isArray(out) ? out : [out];
-      }
-      produced.set(node.layer, [...(produced.get(node.layer) ?? []), outputs]);
-    }
-    const model = new Model({ name: config.name, inputs: config.inputs.map(lookup), outputs: config.outputs.map(lookup) });
+    const model = new Model({ name: config.name, ...rebuildFunctionalGraph(config) });
     // The layers came with their own flags: only the model's is set here.
     model.setOwnTrainable(config.trainable ?? true);
     return model;
@@ -348,20 +312,14 @@ export class Model extends Layer {
    * Write an inference model for another runtime: `{ format: 'onnx' }` writes an ONNX file
    * (through @layerwise/backend-onnx) whose outputs match `predict`.
    */
-  async export(path: string, options: { format?: string } = {}): Promise<void> {
-    const format = options.format ?? 'onnx';
-    const exporterName: Record<string, string> = { onnx: 'onnx' };
-    if (!exporterName[format]) throw new ConfigError(`export: unknown format '${format}'. Supported: ${Object.keys(exporterName).join(', ')}`);
-    const backend = await getBackend(exporterName[format]);
-    if (!backend.exportGraph) throw new ConfigError(`export: backend '${backend.name}' cannot write '${format}' files`);
-    await backend.exportGraph(buildExportGraph(this), path, format);
+  export(path: string, options: { format?: string } = {}): Promise<void> {
+    return exportModel(this, path, options);
   }
 
   /**
    * Keras' model.save: architecture, weights, compile configuration and optimizer state in one
-   * file (temp file + rename), its format chosen by the name: `x.keras` (Keras 3's format, the
-   * default and recommended one; Keras 3 loads it), `x.lw` (Layerwise's own format, kept for
-   * files written before .keras support).
+   * file (temp file + rename), in the format its name says: `.keras` (Keras 3's, recommended),
+   * `.h5` (Keras 2's), `model.json` (TensorFlow.js) or `.lw` (Layerwise's own).
    */
   save(path: string): Promise<void> {
     return saveModelAs(this, path);
@@ -398,11 +356,3 @@ function unique<T>(xs: T[]): T[] {
 }
 registerLayer(Model, '@layerwise/core');
 
-/**
- * Keras' load_model: a `.keras` file (Keras 3, or Layerwise's model.save) or a Layerwise `.lw`
- * file, recognised by its first bytes; compiled again (optimizer state included) if it was
- * compiled when saved, unless `{ compile: false }`.
- */
-export function loadModel(path: string, options: { compile?: boolean } = {}): Promise<Model> {
-  return loadModelAny(path, options);
-}

@@ -51,7 +51,13 @@ function head(path: string, n: number): Uint8Array {
   return bytes;
 }
 
-export async function loadModelAny(path: string, options: { compile?: boolean } = {}): Promise<Model> {
+/**
+ * Keras' load_model: a `.keras` file (Keras 3, or Layerwise's model.save), a Keras 2 `.h5`, a
+ * TensorFlow.js model.json (or its folder) or a Layerwise `.lw` file, recognised by its first
+ * bytes; compiled again (optimizer state included) if it was compiled when saved, unless
+ * `{ compile: false }`.
+ */
+export async function loadModel(path: string, options: { compile?: boolean } = {}): Promise<Model> {
   if (!existsSync(path)) throw new DataError(`Model file '${path}' does not exist`);
   if (statSync(path).isDirectory() && existsSync(modelJsonPath(path))) return loadTfjsModel(path, options);
   if (path.toLowerCase().endsWith('.json')) return loadTfjsModel(path, options);
