@@ -57,6 +57,7 @@ export { EarlyStopping, ModelCheckpoint, TerminateOnNaN, LearningRateScheduler, 
 export type { LoadWeightsOptions } from './saving/weights.js';
 export { atomicWrite } from './saving/container.js';
 export { writeAtomically, removeStaleTemps, tempPathFor, isProcessAlive } from './saving/atomic.js';
+export { readFileHead } from './saving/file-head.js';
 export { crc32 } from './saving/crc32.js';
 export { isZip, readZip, writeZip, type ReadZipOptions } from './saving/zip.js';
 export { loadModel, modelFormatFor, type ModelFormat } from './saving/model-files.js';

@@ -8,9 +8,10 @@
  *   x.lw      Layerwise's own container (save.ts): still read and written, for files made
  *             before .keras support; it holds nothing .keras cannot, so new code should use .keras
  */
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { ConfigError, DataError } from '../errors.js';
 import type { Model } from '../engine/model.js';
+import { readFileHead } from './file-head.js';
 import { HDF5_SIGNATURE } from './h5/file.js';
 import { loadKerasArchive, saveKerasArchive } from './keras/archive.js';
 import { loadLegacyModel, saveLegacyModel } from './keras/legacy-model.js';
@@ -40,17 +41,6 @@ export async function saveModelAs(model: Model, path: string): Promise<void> {
   saveModel(model, path);
 }
 
-function head(path: string, n: number): Uint8Array {
-  const bytes = new Uint8Array(n);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, bytes, 0, n, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
-}
-
 /**
  * Keras' load_model: a `.keras` file (Keras 3, or Layerwise's model.save), a Keras 2 `.h5`, a
  * TensorFlow.js model.json (or its folder) or a Layerwise `.lw` file, recognised by its first
@@ -62,7 +52,7 @@ export async function loadModel(path: string, options: { compile?: boolean } = {
   if (statSync(path).isDirectory() && existsSync(modelJsonPath(path))) return loadTfjsModel(path, options);
   if (path.toLowerCase().endsWith('.json')) return loadTfjsModel(path, options);
   if (!statSync(path).isFile()) throw new DataError(`Model file '${path}' is not a file`);
-  const start = head(path, 8);
+  const start = readFileHead(path, 8);
   if (start[0] === 0x50 && start[1] === 0x4b) return loadKerasArchive(path, options);
   if (HDF5_SIGNATURE.every((b, i) => start[i] === b)) return loadLegacyModel(path, options);
   return loadModelFile(path, options);

@@ -6,11 +6,12 @@
  *   x.h5, x.hdf5      Keras 2 layout (legacy.ts), what tf.keras writes and Keras publishes
  *   anything else     Layerwise's own container (save.ts)
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, WeightsError } from '../errors.js';
 import type { Model } from '../engine/model.js';
 import { writeAtomically } from './atomic.js';
+import { readFileHead } from './file-head.js';
 import { H5File, HDF5_SIGNATURE } from './h5/file.js';
 import { isKeras3Layout, planKeras3, writeKeras3 } from './h5/keras3.js';
 import { legacyRoot, planLegacy, writeLegacy } from './h5/legacy.js';
@@ -31,13 +32,7 @@ export function weightsFormatFor(path: string): WeightsFormat {
 
 function startsWithHdf5Signature(path: string): boolean {
   if (!existsSync(path)) return false;
-  const head = new Uint8Array(HDF5_SIGNATURE.length);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
+  const head = readFileHead(path, HDF5_SIGNATURE.length);
   return HDF5_SIGNATURE.every((b, i) => head[i] === b);
 }
 

@@ -3,26 +3,15 @@
  * every member's path checked to stay inside the folder. The folder appears whole or not at
  * all: members go to a temporary folder beside it, renamed into place at the end.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { DataError, tempPathFor } from '@layerwise/core';
+import { DataError, readFileHead, tempPathFor } from '@layerwise/core';
 import { isZip, readZip } from '../zip.js';
 import { readTarFile } from '../tar.js';
 
-function head(path: string, n: number): Uint8Array {
-  const bytes = new Uint8Array(n);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, bytes, 0, n, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return bytes;
-}
-
 /** 'zip', 'tar' (plain or gzipped), or undefined. */
 export function archiveFormat(path: string): 'zip' | 'tar' | undefined {
-  const bytes = head(path, 512);
+  const bytes = readFileHead(path, 512);
   if (isZip(bytes)) return 'zip';
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) return 'tar'; // gzip: a .tar.gz
   if (new TextDecoder().decode(bytes.subarray(257, 262)) === 'ustar') return 'tar';
