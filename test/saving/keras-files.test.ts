@@ -1,11 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Model, Tensor, loadModel, type Backend } from '@layerwise/core';
+import { Model, Tensor, loadModel } from '@layerwise/core';
 import '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
 import { maxAbsDiff } from '../helpers/run.js';
+import { MODEL_FILES, UPDATE_MODEL_FILES, expectFixtureOutputs, expectResavedSame, fixtureModels } from '../helpers/model-files.js';
 
 /**
  * .keras files written by real Keras 3 (fixtures/model-files/keras3, made by
@@ -13,27 +14,10 @@ import { maxAbsDiff } from '../helpers/run.js';
  * every backend; re-saved by Layerwise, it loads again the same; and Keras 3 loads what
  * Layerwise wrote (the script's `check`, results in layerwise-check.json).
  */
-const ROOT = join(__dirname, '../../fixtures/model-files');
-const expected: Record<string, { inputs: number[][][]; outputs: number[][][]; compiled: boolean }> = JSON.parse(readFileSync(join(ROOT, 'keras3/outputs.json'), 'utf8')).models;
+const ROOT = MODEL_FILES;
+const expected = fixtureModels('keras3');
 const NAMES = Object.keys(expected);
 const dir = mkdtempSync(join(tmpdir(), 'lw-keras-files-'));
-/** UPDATE_MODEL_FILES=1 also writes the re-saved files to fixtures/model-files/layerwise for the script's check. */
-const update = process.env.UPDATE_MODEL_FILES === '1';
-
-function tensorOf(rows: unknown): Tensor {
-  return Tensor.from(rows as number[][]);
-}
-
-/** Every output of the model (predict gives the first; a model per output gives the others). */
-async function predictAll(model: Model, xs: Tensor[], backend: Backend): Promise<Tensor[]> {
-  const outs: Tensor[] = [];
-  for (const output of model.outputs) {
-    const m = model.outputs.length === 1 ? model : new Model({ inputs: model.inputs, outputs: output });
-    m.setBackend(backend);
-    outs.push(await m.predict(xs.length === 1 ? xs[0] : xs, { verbose: 0 }));
-  }
-  return outs;
-}
 
 describe('.keras files from Keras 3', () => {
   it('covers ≥ 12 models', () => expect(NAMES.length).toBeGreaterThanOrEqual(12));
@@ -44,25 +28,13 @@ describe('.keras files from Keras 3', () => {
       const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
       expect(model.name).toBe(name);
       expect(Boolean(model.optimizer)).toBe(e.compiled);
-      const outs = await predictAll(model, e.inputs.map(tensorOf), backend);
-      outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+      await expectFixtureOutputs(model, e, backend);
     });
   }
 
   it.each(NAMES)('%s re-saved by Layerwise loads again with the same outputs, config and compile state', async (name) => {
-    const e = expected[name];
     const model = await loadModel(join(ROOT, 'keras3', `${name}.keras`));
-    const path = join(dir, `${name}.keras`);
-    await model.save(path);
-    if (update) {
-      mkdirSync(join(ROOT, 'layerwise'), { recursive: true });
-      copyFileSync(path, join(ROOT, 'layerwise', `${name}.keras`));
-    }
-    const again = await loadModel(path);
-    expect(again.getConfig()).toEqual(model.getConfig());
-    expect(again.optimizer?.getConfig()).toEqual(model.optimizer?.getConfig());
-    const outs = await predictAll(again, e.inputs.map(tensorOf), BACKENDS[0].backend);
-    outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+    await expectResavedSame(model, join(dir, `${name}.keras`), expected[name]);
   });
 
   it('Keras 3 loads every file Layerwise wrote and predicts the same (layerwise-check.json, from the script)', () => {
@@ -104,7 +76,7 @@ describe('resume across tools', () => {
       expect(model.optimizerState.iterations).toBe(5);
       const losses = await fiveSteps(model);
       expect(maxAbsDiff(losses, r.losses_10.slice(5))).toBeLessThan(1e-5);
-      if (update && backendName === 'onnx') {
+      if (UPDATE_MODEL_FILES && backendName === 'onnx') {
         const path = join(dir, 'resume-after-layerwise.keras');
         await model.save(path);
         copyFileSync(path, join(ROOT, 'layerwise', 'resume-after-layerwise.keras'));

@@ -1,11 +1,12 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Model, Tensor, loadModel, type Backend } from '@layerwise/core';
+import { loadModel } from '@layerwise/core';
 import '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
 import { maxAbsDiff } from '../helpers/run.js';
+import { MODEL_FILES, expectFixtureOutputs, expectResavedSame, fixtureModels, predictAll, tensorOf } from '../helpers/model-files.js';
 
 /**
  * Whole-model .h5 files written by tf_keras (Keras 2; fixtures/model-files/tf_keras, made by
@@ -13,22 +14,10 @@ import { maxAbsDiff } from '../helpers/run.js';
  * tf_keras' outputs on every backend; re-saved by Layerwise as .h5 it loads again the same, and
  * tf_keras loads Layerwise's file (the script's `check`, in layerwise-check.json).
  */
-const ROOT = join(__dirname, '../../fixtures/model-files');
-const expected: Record<string, { inputs: number[][][]; outputs: number[][][]; compiled: boolean }> = JSON.parse(readFileSync(join(ROOT, 'tf_keras/outputs.json'), 'utf8')).models;
+const ROOT = MODEL_FILES;
+const expected = fixtureModels('tf_keras');
 const NAMES = Object.keys(expected);
 const dir = mkdtempSync(join(tmpdir(), 'lw-h5-files-'));
-const update = process.env.UPDATE_MODEL_FILES === '1';
-const tensorOf = (rows: unknown) => Tensor.from(rows as number[][]);
-
-async function predictAll(model: Model, xs: Tensor[], backend: Backend): Promise<Tensor[]> {
-  const outs: Tensor[] = [];
-  for (const output of model.outputs) {
-    const m = model.outputs.length === 1 ? model : new Model({ inputs: model.inputs, outputs: output });
-    m.setBackend(backend);
-    outs.push(await m.predict(xs.length === 1 ? xs[0] : xs, { verbose: 0 }));
-  }
-  return outs;
-}
 
 describe('whole-model .h5 files from tf_keras', () => {
   for (const { name: backendName, backend } of BACKENDS) {
@@ -37,29 +26,17 @@ describe('whole-model .h5 files from tf_keras', () => {
       const model = await loadModel(join(ROOT, 'tf_keras', `${name}.h5`));
       expect(model.name).toBe(name);
       expect(Boolean(model.optimizer)).toBe(e.compiled);
-      const outs = await predictAll(model, e.inputs.map(tensorOf), backend);
-      outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+      await expectFixtureOutputs(model, e, backend);
     });
   }
 
   it.each(NAMES)('%s re-saved by Layerwise as .h5 loads again the same', async (name) => {
-    const e = expected[name];
     const model = await loadModel(join(ROOT, 'tf_keras', `${name}.h5`));
-    const path = join(dir, `${name}.h5`);
-    await model.save(path);
-    if (update) {
-      mkdirSync(join(ROOT, 'layerwise'), { recursive: true });
-      copyFileSync(path, join(ROOT, 'layerwise', `${name}.h5`));
-    }
-    const again = await loadModel(path);
-    expect(again.getConfig()).toEqual(model.getConfig());
-    expect(again.optimizer?.getConfig()).toEqual(model.optimizer?.getConfig());
-    const outs = await predictAll(again, e.inputs.map(tensorOf), BACKENDS[0].backend);
-    outs.forEach((out, i) => expect(maxAbsDiff(out.data, tensorOf(e.outputs[i]).data)).toBeLessThan(1e-5));
+    await expectResavedSame(model, join(dir, `${name}.h5`), expected[name]);
   });
 
   it('a .keras file re-saved as .h5 and back keeps its predictions (Keras 3 → Keras 2 → Keras 3)', async () => {
-    const e = JSON.parse(readFileSync(join(ROOT, 'keras3/outputs.json'), 'utf8')).models.nested;
+    const e = fixtureModels('keras3').nested;
     const model = await loadModel(join(ROOT, 'keras3/nested.keras'));
     await model.save(join(dir, 'nested.h5'));
     const viaH5 = await loadModel(join(dir, 'nested.h5'));

@@ -9,6 +9,7 @@ import { Model, Tensor, loadModel } from '@layerwise/core';
 import '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
 import { maxAbsDiff } from '../helpers/run.js';
+import { MODEL_FILES, fixtureModels, tensorOf } from '../helpers/model-files.js';
 
 /**
  * TensorFlow.js' model.json + weight shards, both ways, against tfjs-layers itself (a Node
@@ -16,10 +17,9 @@ import { maxAbsDiff } from '../helpers/run.js';
  * on every backend; the Keras 3 fixtures re-saved by Layerwise as model.json load in
  * tfjs-layers and predict Keras' outputs.
  */
-const ROOT = join(__dirname, '../../fixtures/model-files');
-const expected: Record<string, { inputs: number[][][]; outputs: number[][][] }> = JSON.parse(readFileSync(join(ROOT, 'keras3/outputs.json'), 'utf8')).models;
+const ROOT = MODEL_FILES;
+const expected = fixtureModels('keras3');
 const dir = mkdtempSync(join(tmpdir(), 'lw-tfjs-files-'));
-const tensorOf = (rows: unknown) => Tensor.from(rows as number[][]);
 
 /** What tfjs-layers' model.save('file://dir') writes: model.json and one shard. */
 async function saveWithTfjs(model: tfl.LayersModel, folder: string): Promise<void> {
