@@ -1,9 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Sequential, setSeed, toCategorical, type Tensor } from '@layerwise/core';
-import { Activation, BatchNormalization, Dense } from '@layerwise/layers';
+import { setSeed, toCategorical, type Tensor } from '@layerwise/core';
 import { DEBIAN_FASHION_MNIST_DIR, fashionMnist } from '@layerwise/data';
-import { mlp11 } from '../helpers/models.js';
+import { batchnorm16, mlp11 } from '../helpers/models.js';
 
 /**
  * The tutorial's chapter 1 on the full Fashion-MNIST (Debian's dataset-fashion-mnist, which
@@ -37,15 +36,7 @@ describe.skipIf(!haveData)('chapter 1 on the full Fashion-MNIST', () => {
 
   it('1.6 BatchNormalization network beats the 1.1 network', async () => {
     setSeed(2026);
-    const model = new Sequential();
-    model.add(new Dense(50, { inputDim: 784 }));
-    model.add(new BatchNormalization());
-    model.add(new Activation('relu'));
-    model.add(new Dense(20));
-    model.add(new BatchNormalization());
-    model.add(new Activation('relu'));
-    model.add(new Dense(10));
-    model.add(new Activation('softmax'));
+    const model = batchnorm16();
     model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
     await model.fit(data.x, data.y, { batchSize: 32, epochs: 10, verbose: 0, validationData: [data.xt, data.yt] });
     const acc = ((await model.evaluate(data.xt, data.yt, { verbose: 0 })) as number[])[1];

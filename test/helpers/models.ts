@@ -1,5 +1,5 @@
 import { Sequential, Tensor, Generator } from '@layerwise/core';
-import { Activation, Dense } from '@layerwise/layers';
+import { Activation, BatchNormalization, Dense } from '@layerwise/layers';
 
 /** The tutorial's section 1.1 network. */
 export function mlp11(): Sequential {
@@ -8,6 +8,20 @@ export function mlp11(): Sequential {
   model.add(new Activation('sigmoid'));
   model.add(new Dense(20));
   model.add(new Activation('sigmoid'));
+  model.add(new Dense(10));
+  model.add(new Activation('softmax'));
+  return model;
+}
+
+/** The tutorial's section 1.6 network: the 1.1 network with BatchNormalization and relu. */
+export function batchnorm16(): Sequential {
+  const model = new Sequential();
+  model.add(new Dense(50, { inputDim: 784 }));
+  model.add(new BatchNormalization());
+  model.add(new Activation('relu'));
+  model.add(new Dense(20));
+  model.add(new BatchNormalization());
+  model.add(new Activation('relu'));
   model.add(new Dense(10));
   model.add(new Activation('softmax'));
   return model;

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Input, Model, Sequential, Tensor, clearSession, type Layer } from '@layerwise/core';
 import * as layersModule from '@layerwise/layers';
-import { Activation, BatchNormalization, Dense, Flatten } from '@layerwise/layers';
+import { Activation, Dense, Flatten } from '@layerwise/layers';
 import { summarize } from '../../packages/core/src/engine/summary.js';
 import { toSnakeCase } from '../../packages/core/src/engine/layer.js';
 import { Add, Concatenate } from './helpers.js';
+import { batchnorm16, mlp11 } from '../helpers/models.js';
 
 /**
  * The tutorial's models (fixtures/keras/models.json, from scripts/fixtures/make_keras_layer_fixtures.py):
@@ -22,13 +23,7 @@ const builders: Record<string, { needs: string[]; build: () => Model }> = {
   mlp_1_1: {
     needs: [],
     build: () => {
-      const model = new Sequential();
-      model.add(new Dense(50, { inputDim: 784 }));
-      model.add(new Activation('sigmoid'));
-      model.add(new Dense(20));
-      model.add(new Activation('sigmoid'));
-      model.add(new Dense(10));
-      model.add(new Activation('softmax'));
+      const model = mlp11();
       model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
       return model;
     },
@@ -36,15 +31,7 @@ const builders: Record<string, { needs: string[]; build: () => Model }> = {
   bn_net_1_6: {
     needs: [],
     build: () => {
-      const model = new Sequential();
-      model.add(new Dense(50, { inputDim: 784 }));
-      model.add(new BatchNormalization());
-      model.add(new Activation('relu'));
-      model.add(new Dense(20));
-      model.add(new BatchNormalization());
-      model.add(new Activation('relu'));
-      model.add(new Dense(10));
-      model.add(new Activation('softmax'));
+      const model = batchnorm16();
       model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
       return model;
     },
