@@ -49,7 +49,8 @@ if (values.job === 'features') {
   x = new Dropout(0.5).apply(x);
   const model = new Model({ inputs: base.inputs, outputs: new Dense(1, { activation: 'sigmoid' }).apply(x) });
   model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['acc'] });
-  const gen = new ImageDataGenerator({ rescale: 1 / 255, widthShiftRange: 0.3, rotationRange: 30, zoomRange: 0.3, horizontalFlip: true, verticalFlip: true });
+  // shiftAxes 'keras': the same (vertical) shift as the tf_keras peer's width_shift_range=0.3.
+  const gen = new ImageDataGenerator({ rescale: 1 / 255, widthShiftRange: 0.3, shiftAxes: 'keras', rotationRange: 30, zoomRange: 0.3, horizontalFlip: true, verticalFlip: true });
   const it = await gen.flowFromDirectory(train, { targetSize: [h, w], batchSize: 32, classMode: 'binary', seed: 0, log: quiet });
   await model.fitGenerator(it, { stepsPerEpoch: 1, epochs: 1, verbose: 0 }); // warm-up: compiles the step
   const t = startTimer();

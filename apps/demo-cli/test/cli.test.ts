@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Tensor } from '@layerwise/core';
+import { arrayToImg, imgToArray, loadImg } from '@layerwise/data';
+import { ImageDataGenerator } from '@layerwise/augment';
 import { main, mlp, type Io } from '../src/cli.js';
 
 /** An Io that keeps what is printed. */
@@ -146,9 +149,27 @@ describe('layerwise: the commands, in-process with tiny settings', () => {
     expect(await main(['augment', photo, '--width-shift', '0.3', '--rotation', '30', '--zoom', '0.3', '--channel-shift', '50', '--horizontal-flip', '--vertical-flip', '--fill-mode', 'reflect', '--count', '5', '--dest-dir', dest, '--seed', '1'], io)).toBe(0);
     expect(io.out()).toContain(`wrote 5 augmented images to ${dest}/`);
     expect(existsSync(join(dest, 'pic_05.jpg'))).toBe(true);
+    // --shift-axes reaches the generator: each file is the library's flow with the same options
+    // and seed (which way each shifts is tested in packages/augment/test/shifts.test.ts).
+    const samples = ((t: Tensor) => t.reshape([1, ...t.shape]))(imgToArray(await loadImg(photo)));
+    const made: Record<string, Float32Array> = {};
+    for (const shiftAxes of ['documented', 'keras'] as const) {
+      const file = join(tmp, `shift-${shiftAxes}.png`);
+      const extra = shiftAxes === 'keras' ? ['--shift-axes', 'keras'] : [];
+      expect(await main(['augment', photo, '--width-shift', '0.3', ...extra, '--out', file, '--seed', '3'], io)).toBe(0);
+      const batch = new ImageDataGenerator({ widthShiftRange: 0.3, shiftAxes }).flow(samples, null, { seed: 3 }).next() as Tensor;
+      const want = imgToArray(arrayToImg(batch.reshape(batch.shape.slice(1)))); // array_to_img's scaling and uint8
+      const got = imgToArray(await loadImg(file));
+      expect(Array.from(got.data)).toEqual(Array.from(want.data)); // PNG is lossless
+      made[shiftAxes] = got.data as Float32Array;
+    }
+    expect(made.documented.some((v, i) => Math.abs(v - made.keras[i]) > 1)).toBe(true);
     const bad = capture();
     expect(await main(['augment', photo, '--zoom=-2'], bad)).toBe(1);
     expect(bad.err()).toMatch(/zoomRange/);
+    const badAxes = capture();
+    expect(await main(['augment', photo, '--shift-axes', 'sideways'], badAxes)).toBe(1);
+    expect(badAxes.err()).toMatch(/shiftAxes.*"documented".*"keras"/);
     expect(await main(['augment'], capture())).toBe(2);
   });
 

@@ -5,16 +5,16 @@
  * The pieces: options.ts (argument types), random-transform.ts (get_random_transform),
  * kernels/ (apply_transform on raw arrays), statistics.ts (standardize, fit), zca.ts.
  */
-import { ConfigError, Generator, checkOptions, rng, ShapeError, Tensor } from '@layerwise/core';
+import { ConfigError, Generator, checkOptions, describeValue, rng, ShapeError, Tensor } from '@layerwise/core';
 import { directoryIteratorKeys, flowFromDirectory as dataFlowFromDirectory, type ClassMode, type DirectoryIterator, type DirectoryIteratorOptions } from '@layerwise/data';
 import { FILL_MODES, type FillMode } from './kernels/boundary.js';
 import { transformArray, type TransformConfig, type TransformParameters } from './kernels/transform.js';
 import { NumpyArrayIterator, type FlowOptions } from './numpy-iterator.js';
-import { fitKeys, imageDataGeneratorKeys, type DataFormat, type FitOptions, type ImageDataGeneratorOptions, type ShiftRange, type TransformInput } from './options.js';
+import { fitKeys, imageDataGeneratorKeys, SHIFT_AXES, type DataFormat, type FitOptions, type ImageDataGeneratorOptions, type ShiftAxes, type ShiftRange, type TransformInput } from './options.js';
 import { drawTransform, mix } from './random-transform.js';
 import { fitStatistics, standardizeTensor } from './statistics.js';
 
-export type { DataFormat, FitOptions, ImageDataGeneratorOptions, ShiftRange, TransformInput } from './options.js';
+export type { DataFormat, FitOptions, ImageDataGeneratorOptions, ShiftAxes, ShiftRange, TransformInput } from './options.js';
 export type { TransformParameters } from './kernels/transform.js';
 
 const W = 'ImageDataGenerator';
@@ -40,6 +40,8 @@ export class ImageDataGenerator {
   rotationRange: number;
   widthShiftRange: ShiftRange;
   heightShiftRange: ShiftRange;
+  /** 'documented' (width = horizontal) or 'keras' (Keras' swapped shifts). */
+  shiftAxes: ShiftAxes;
   brightnessRange: [number, number] | null;
   shearRange: number;
   zoomRange: [number, number];
@@ -75,6 +77,7 @@ export class ImageDataGenerator {
     this.rotationRange = o.rotationRange ?? 0;
     this.widthShiftRange = o.widthShiftRange ?? 0;
     this.heightShiftRange = o.heightShiftRange ?? 0;
+    this.shiftAxes = o.shiftAxes ?? 'documented';
     this.shearRange = o.shearRange ?? 0;
     this.channelShiftRange = o.channelShiftRange ?? 0;
     this.fillMode = o.fillMode ?? 'nearest';
@@ -99,6 +102,8 @@ export class ImageDataGenerator {
     if (this.rescale !== null && !isNum(this.rescale)) throw new ConfigError(`${W}: \`rescale\` should be a finite number. Received: ${String(this.rescale)}`);
     checkShift('widthShiftRange', o.widthShiftRange);
     checkShift('heightShiftRange', o.heightShiftRange);
+    if (!SHIFT_AXES.includes(this.shiftAxes))
+      throw new ConfigError(`${W}: \`shiftAxes\` should be "documented" (widthShiftRange shifts horizontally, as documented) or "keras" (Keras' swapped shifts, for bit-exact reproduction). Received: ${describeValue(this.shiftAxes)}`);
     if (!FILL_MODES.includes(this.fillMode)) throw new ConfigError(`${W}: \`fillMode\` should be one of ${FILL_MODES.map((m) => `"${m}"`).join(', ')}. Received: ${String(this.fillMode)}`);
     if (this.interpolationOrder !== 0 && this.interpolationOrder !== 1)
       throw new ConfigError(`${W}: \`interpolationOrder\` ${String(this.interpolationOrder)} is not implemented (0 or 1; Keras' default is 1)`);
@@ -157,16 +162,25 @@ export class ImageDataGenerator {
   }
 
   /**
-   * Keras' get_random_transform: draws, in Keras' order, theta, tx (height shift), ty
-   * (width shift), shear, zx and zy, the two flip coins (always drawn), the channel shift
-   * and the brightness. `seed` gives a fresh seeded generator; otherwise `generator` or
-   * core's shared one (setSeed).
+   * Keras' get_random_transform: draws, in Keras' order, theta, the height shift, the width
+   * shift, shear, zx and zy, the two flip coins (always drawn), the channel shift and the
+   * brightness. `tx` is the horizontal shift and `ty` the vertical one, in pixels (what
+   * applyTransform reads): with shiftAxes 'documented' tx comes from widthShiftRange and ty
+   * from heightShiftRange; with 'keras', as Keras, tx from heightShiftRange and ty from
+   * widthShiftRange. `seed` gives a fresh seeded generator; otherwise `generator` or core's
+   * shared one (setSeed).
    */
   getRandomTransform(imgShape: readonly number[], seed?: number, generator?: Generator): TransformParameters {
     return drawTransform(this, imgShape, seed !== undefined ? new Generator(seed) : (generator ?? rng()));
   }
 
-  /** Keras' apply_transform on one 3-D image: affine, channel shift, flips, brightness. */
+  /**
+   * Keras' apply_transform on one 3-D image: affine, channel shift, flips, brightness.
+   * `tx` shifts along the columns (x, horizontal) and `ty` along the rows (y, vertical), in
+   * pixels: the output at (row, col) samples the input at (row + ty, col + tx), so a positive
+   * tx moves the picture left and a positive ty moves it up (as Keras: 'Shift in the x / y
+   * direction').
+   */
   applyTransform(x: Tensor, params: TransformInput): Tensor {
     if (x.rank !== 3) throw new ShapeError(`${W}.applyTransform: expected a single 3-D image, got shape [${x.shape.join(', ')}]`);
     const p: TransformParameters = {

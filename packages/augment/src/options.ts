@@ -8,6 +8,16 @@ export type DataFormat = 'channels_last' | 'channels_first';
 /** A shift range as Keras reads it: a fraction (< 1) or pixels (≥ 1), an integer n (choices 0..n-1, random sign), or a list of choices. */
 export type ShiftRange = number | readonly number[];
 
+/**
+ * Which way the shift ranges move the image. 'documented' (the default): `widthShiftRange`
+ * shifts horizontally (along the columns) and `heightShiftRange` vertically, as their names,
+ * Keras' docs and the tutorial say. 'keras': Keras' actual behaviour, the other way round
+ * (its get_random_transform swaps them: keras-team/keras#17398), for bit-exact reproduction
+ * of a Keras run.
+ */
+export type ShiftAxes = 'documented' | 'keras';
+export const SHIFT_AXES: readonly ShiftAxes[] = ['documented', 'keras'];
+
 export interface ImageDataGeneratorOptions {
   featurewiseCenter?: boolean;
   samplewiseCenter?: boolean;
@@ -18,8 +28,12 @@ export interface ImageDataGeneratorOptions {
   zcaEpsilon?: number;
   /** Degrees; angles are drawn from uniform(-r, r). */
   rotationRange?: number;
+  /** Horizontal shift (along the columns): a fraction of the width, or pixels. See shiftAxes. */
   widthShiftRange?: ShiftRange;
+  /** Vertical shift (along the rows): a fraction of the height, or pixels. See shiftAxes. */
   heightShiftRange?: ShiftRange;
+  /** Default 'documented' (width = horizontal); 'keras' reproduces Keras' swapped shifts. */
+  shiftAxes?: ShiftAxes;
   /** [lo, hi] brightness factors. */
   brightnessRange?: readonly [number, number] | null;
   /** Shear angle in degrees (counter-clockwise). */
@@ -48,7 +62,7 @@ export interface ImageDataGeneratorOptions {
 
 export const imageDataGeneratorKeys = keysOf<ImageDataGeneratorOptions>()({
   featurewiseCenter: true, samplewiseCenter: true, featurewiseStdNormalization: true, samplewiseStdNormalization: true,
-  zcaWhitening: true, zcaEpsilon: true, rotationRange: true, widthShiftRange: true, heightShiftRange: true, brightnessRange: true,
+  zcaWhitening: true, zcaEpsilon: true, rotationRange: true, widthShiftRange: true, heightShiftRange: true, shiftAxes: true, brightnessRange: true,
   shearRange: true, zoomRange: true, channelShiftRange: true, fillMode: true, cval: true, horizontalFlip: true, verticalFlip: true,
   rescale: true, preprocessingFunction: true, dataFormat: true, validationSplit: true, interpolationOrder: true, log: true,
 });

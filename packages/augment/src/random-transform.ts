@@ -5,14 +5,22 @@ import type { TransformParameters } from './kernels/transform.js';
 import type { ShiftRange } from './options.js';
 
 /**
- * Draws, in Keras' order, theta, tx (height shift), ty (width shift), shear, zx and zy, the
+ * Draws, in Keras' order, theta, the height shift, the width shift, shear, zx and zy, the
  * two flip coins (always drawn), the channel shift and the brightness.
+ *
+ * The shifts: applyTransform's `tx` moves the image along its columns (x, horizontal) and
+ * `ty` along its rows (y, vertical). Keras' get_random_transform puts the height shift in tx
+ * and the width shift in ty, so in Keras `width_shift_range` shifts vertically
+ * (keras-team/keras#17398). `shiftAxes: 'documented'` (the default) gives tx the width shift
+ * and ty the height shift, as the option names say; `'keras'` keeps Keras' swap. Either way
+ * the draws are the same, in the same order, so the other parameters do not change.
  */
 export function drawTransform(gen: ImageDataGenerator, imgShape: readonly number[], g: Generator): TransformParameters {
   const { row, col } = gen.imgAxes;
   const theta = gen.rotationRange ? g.uniform(-gen.rotationRange, gen.rotationRange) : 0;
-  const tx = drawShift(gen.heightShiftRange, imgShape[row], g);
-  const ty = drawShift(gen.widthShiftRange, imgShape[col], g);
+  const heightShift = drawShift(gen.heightShiftRange, imgShape[row], g);
+  const widthShift = drawShift(gen.widthShiftRange, imgShape[col], g);
+  const [tx, ty] = gen.shiftAxes === 'keras' ? [heightShift, widthShift] : [widthShift, heightShift];
   const shear = gen.shearRange ? g.uniform(-gen.shearRange, gen.shearRange) : 0;
   let zx = 1;
   let zy = 1;

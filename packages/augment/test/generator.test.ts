@@ -49,9 +49,9 @@ describe('getRandomTransform', () => {
     const b = gen.getRandomTransform([8, 10, 3], 123);
     expect(a).toEqual(b);
     expect(Math.abs(a.theta)).toBeLessThanOrEqual(40);
-    expect(Math.abs(a.ty)).toBeLessThanOrEqual(0.2 * 10); // width shift: fraction of the columns
-    expect([0, 1, -1]).toContain(a.tx === 0 ? 0 : Math.sign(a.tx) * Math.min(1, Math.abs(a.tx))); // integer 2 → choice(0..1) × sign
-    expect(Number.isInteger(a.tx)).toBe(true);
+    expect(Math.abs(a.tx)).toBeLessThanOrEqual(0.2 * 10); // width shift (tx, horizontal): fraction of the columns
+    expect([0, 1, -1]).toContain(a.ty === 0 ? 0 : Math.sign(a.ty) * Math.min(1, Math.abs(a.ty))); // height: integer 2 → choice(0..1) × sign
+    expect(Number.isInteger(a.ty)).toBe(true);
     expect(a.zx).toBeGreaterThanOrEqual(0.8);
     expect(a.zx).toBeLessThanOrEqual(1.2);
     expect(a.brightness).toBeGreaterThanOrEqual(0.7);
@@ -62,7 +62,7 @@ describe('getRandomTransform', () => {
   });
   it('a list of shifts picks one of them with a random sign; fractions scale by the image size', () => {
     const gen = new ImageDataGenerator({ widthShiftRange: [0.25, 0.5] });
-    for (let s = 0; s < 20; s++) expect([2.5, 5, -2.5, -5]).toContain(gen.getRandomTransform([8, 10, 3], s).ty);
+    for (let s = 0; s < 20; s++) expect([2.5, 5, -2.5, -5]).toContain(gen.getRandomTransform([8, 10, 3], s).tx);
   });
 });
 
@@ -258,7 +258,7 @@ describe('Keras draw order and layouts', () => {
       return this.rec(`int(${n})`, () => super.int(n));
     }
   }
-  it('draws theta, tx (height), ty (width), shear, zx, zy, two flip coins, channel shift, brightness — in that order', () => {
+  it('draws theta, the height shift, the width shift, shear, zx, zy, two flip coins, channel shift, brightness — in that order', () => {
     const g = new Recording(1);
     new ImageDataGenerator({ rotationRange: 30, heightShiftRange: 0.1, widthShiftRange: 3, shearRange: 5, zoomRange: [0.5, 2], channelShiftRange: 9, brightnessRange: [0.2, 0.4] }).getRandomTransform([8, 10, 3], undefined, g);
     expect(g.calls).toEqual(['uniform(-30,30)', 'uniform(-0.1,0.1)', 'int(3)', 'int(2)', 'uniform(-5,5)', 'uniform(0.5,2)', 'uniform(0.5,2)', 'random', 'random', 'uniform(-9,9)', 'uniform(0.2,0.4)']);

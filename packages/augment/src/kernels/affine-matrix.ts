@@ -8,15 +8,19 @@ import type { FillMode } from './boundary.js';
 export interface AffineParams {
   /** Rotation angle in degrees. */
   theta?: number;
-  /** Shift along the row axis (Keras' tx: pixels, the first matrix coordinate). */
+  /**
+   * Shift in pixels along the column axis (x, horizontal; Keras' tx, 'Shift in the x
+   * direction'): the output at column c samples the input at column c + tx. It is the first
+   * coordinate of the matrix below, which Keras' row/column swap turns into the column one.
+   */
   tx?: number;
-  /** Shift along the column axis (Keras' ty). */
+  /** Shift in pixels along the row axis (y, vertical; Keras' ty): row r samples row r + ty. */
   ty?: number;
   /** Shear angle in degrees. */
   shear?: number;
-  /** Zoom along the row axis (Keras' zx). */
+  /** Zoom along the column axis (x; Keras' zx): column c samples the centre + zx · (c - centre). */
   zx?: number;
-  /** Zoom along the column axis (Keras' zy). */
+  /** Zoom along the row axis (y; Keras' zy). */
   zy?: number;
 }
 

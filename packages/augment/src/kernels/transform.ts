@@ -19,11 +19,17 @@ export interface TransformConfig {
 
 /** The parameters of one random transform (Keras' transform_parameters dictionary). */
 export interface TransformParameters {
+  /** Rotation angle in degrees. */
   theta: number;
+  /** Shift in pixels along the columns (x, horizontal): a positive tx moves the picture left. */
   tx: number;
+  /** Shift in pixels along the rows (y, vertical): a positive ty moves the picture up. */
   ty: number;
+  /** Shear angle in degrees. */
   shear: number;
+  /** Zoom along the columns (x); below 1 zooms in. */
   zx: number;
+  /** Zoom along the rows (y). */
   zy: number;
   flipHorizontal: boolean;
   flipVertical: boolean;

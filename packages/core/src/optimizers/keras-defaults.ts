@@ -7,6 +7,8 @@ import { describeValue } from '../options.js';
  * to ~0.88 test accuracy with Keras 2's learning rate 0.01 and to ~0.78 with Keras 3's 0.001.
  * `setKerasDefaults(2)` makes optimizers created afterwards (by name in compile, or with `new`
  * and no learningRate) take Keras 2's default learning rates; an explicit learningRate wins.
+ * (ImageDataGenerator's swapped shifts are not a version default: Keras 2 and 3 share them,
+ * and `shiftAxes: 'keras'` asks for them per generator.)
  */
 export type KerasVersion = 2 | 3;
 
