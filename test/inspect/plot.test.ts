@@ -237,6 +237,11 @@ describe('plotHistory', () => {
     expect(() => historySpec({ loss: [1] }, { metrics: ['acc'] })).toThrow(/no run has 'acc'/);
   });
 
+  it("long run names are not cut in the legend (Vega's 160-pixel default would give 'weight_decay_va…')", async () => {
+    const svg = await plotHistory({ weight_decay: { acc: [0.5, 0.7], val_acc: [0.4, 0.6] } }, { toFile: join(dir, 'long.svg'), metrics: ['acc'] });
+    expect(svg).toContain('>weight_decay_val_acc</text>');
+  });
+
   it('writes SVG too', async () => {
     const file = join(dir, 'history.svg');
     const svg = await plotHistory([{ loss: [1, 0.5, 0.25] }], { toFile: file, metrics: ['loss'] });

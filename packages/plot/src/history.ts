@@ -138,7 +138,7 @@ export function historySpec(histories: HistoryLike | HistoryLike[] | Record<stri
           type: 'nominal',
           sort: labels,
           scale: { domain: labels, range },
-          legend: { title: null, orient: bestCorner(rows, epochs, domain), symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, fillColor: 'rgba(255,255,255,0.85)', strokeColor: '#cccccc', padding: 6, cornerRadius: 3, labelFontSize: 12, offset: 8 },
+          legend: { title: null, orient: bestCorner(rows, epochs, domain), symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, fillColor: 'rgba(255,255,255,0.85)', strokeColor: '#cccccc', padding: 6, cornerRadius: 3, labelFontSize: 12, labelLimit: 400, offset: 8 },
         },
         strokeDash: { field: 'series', type: 'nominal', sort: labels, scale: { domain: labels, range: dashes } },
         order: { field: 'epoch', type: 'quantitative' },
