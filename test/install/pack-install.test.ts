@@ -51,7 +51,7 @@ describe('npm pack → install the README\'s packages into an empty project, as 
     const app = join(work, 'my-app');
     execFileSync('mkdir', ['-p', app]);
     // As the README says: the variable, no .npmrc (so npm has no unknown config to warn about).
-    const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
     for (const k of Object.keys(env)) if (k.toLowerCase().startsWith('npm_config_onnxruntime')) delete env[k];
     const sh = (line: string) => spawnSync('bash', ['-c', line], { cwd: app, env, encoding: 'utf8' });
     const init = sh(firstHourLine('npm init -y'));
