@@ -5,7 +5,9 @@
 // Adagrad, batch 64) once core has conv ops. Ratios are Layerwise ÷ tfjs-layers (≤ 1 means
 // Layerwise is no slower).
 //
-//   npm run build && node bench/tfjs/mlp.mjs [--epochs 3] [--kernels wasm|cpu] [--cnn-steps 200] [--no-cnn]
+//   npm run build && node bench/tfjs/mlp.mjs [--epochs 3] [--kernels wasm|cpu|node] [--cnn-steps 200|epoch] [--no-cnn] [--json]
+// --kernels node: tfjs-node (npx layerwise-tfjs-node builds it); --cnn-steps epoch times one whole
+// epoch (938 steps) and evaluates it; --json prints the result as the last line (bench/run.mjs).
 //   import { runTfjsBench } from './bench/tfjs/mlp.mjs'; const json = await runTfjsBench({ epochs: 3 });
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
@@ -112,7 +114,11 @@ async function tfjsLayersMlp(d, epochs) {
   return summary('tfjs-layers', timer.seconds, Math.ceil(60000 / 32), acc);
 }
 
-/** The CNN is slow on these kernels: time `steps` batches of one epoch rather than whole epochs. */
+const FULL_EPOCH = Math.ceil(60000 / 64);
+/** n samples for `steps` batches of 64 (the whole set for a full epoch). */
+const samplesFor = (steps) => Math.min(steps * 64, 60000);
+
+/** The CNN is slow on the wasm kernels: time `steps` batches of one epoch rather than whole epochs (or a whole one). */
 async function layerwiseCnn(d, backend, steps) {
   setSeed(0);
   const model = new Sequential();
@@ -122,7 +128,7 @@ async function layerwiseCnn(d, backend, steps) {
   model.add(new layers.Dense(10, { activation: 'softmax' }));
   model.setBackend(backend);
   model.compile({ optimizer: 'adagrad', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
-  const n = steps * 64;
+  const n = samplesFor(steps);
   const x = d.x.slice(0, n).reshape(n, 28, 28, 1);
   const y = d.y.slice(0, n);
   await model.executable('train', { x: ['float32'], y: ['float32'] });
@@ -130,7 +136,8 @@ async function layerwiseCnn(d, backend, steps) {
   const timer = epochTimer();
   await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0, callbacks: [timer.layerwise] });
   const s = timer.seconds[0];
-  return { label: 'layerwise tfjs (stepsPerExecution auto = 8)', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * Math.ceil(60000 / 64) };
+  const acc = steps >= FULL_EPOCH ? (await model.evaluate(d.xt.reshape(10000, 28, 28, 1), d.yt, { verbose: 0 }))[1] : null;
+  return { label: 'layerwise tfjs (stepsPerExecution auto = 8)', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * FULL_EPOCH, test_acc: acc };
 }
 
 /**
@@ -171,7 +178,7 @@ async function tfjsLayersCnn(d, steps) {
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax' }));
   model.compile({ optimizer: tf.train.adagrad(0.001), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const n = steps * 64;
+  const n = samplesFor(steps);
   const x = tf.tensor4d(d.x.data.subarray(0, n * 784), [n, 28, 28, 1]);
   const y = tf.tensor2d(d.y.data.subarray(0, n * 10), [n, 10]);
   try {
@@ -182,7 +189,14 @@ async function tfjsLayersCnn(d, steps) {
     const timer = epochTimer();
     await model.fit(x, y, { batchSize: 64, epochs: 1, verbose: 0, callbacks: timer.tfjs });
     const s = timer.seconds[0];
-    return { label: polyfilled ? 'tfjs-layers (+ forward-conv filter gradient)' : 'tfjs-layers', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * Math.ceil(60000 / 64) };
+    let acc = null;
+    if (steps >= FULL_EPOCH) {
+      const [xt, yt] = [tf.tensor4d(d.xt.data, [10000, 28, 28, 1]), tf.tensor2d(d.yt.data, [10000, 10])];
+      const [, accT] = model.evaluate(xt, yt, { batchSize: 64 });
+      acc = (await accT.data())[0];
+      tf.dispose([xt, yt]);
+    }
+    return { label: polyfilled ? 'tfjs-layers (+ forward-conv filter gradient)' : 'tfjs-layers', steps, step_ms: (s / steps) * 1000, est_epoch_s: (s / steps) * FULL_EPOCH, test_acc: acc };
   } catch (e) {
     // Stock tfjs-layers needs Conv2DBackpropFilter, which the wasm kernels lack.
     return { label: 'tfjs-layers', error: String(e.message).split('\n')[0] };
@@ -194,7 +208,7 @@ async function tfjsLayersCnn(d, steps) {
 
 /**
  * Run the comparison; returns the figures as JSON (and prints a table through `print`).
- * @param {{ epochs?: number, kernels?: 'wasm' | 'cpu' | 'node', cnn?: boolean, cnnSteps?: number, print?: (s: string) => void }} [opts]
+ * @param {{ epochs?: number, kernels?: 'wasm' | 'cpu' | 'node', cnn?: boolean, cnnSteps?: number | 'epoch', print?: (s: string) => void }} [opts]
  */
 export async function runTfjsBench({ epochs = 3, kernels = 'wasm', cnn = true, cnnSteps = 100, print = console.log } = {}) {
   const backend = new TfjsBackend({ kernels, report: false });
@@ -219,15 +233,20 @@ export async function runTfjsBench({ epochs = 3, kernels = 'wasm', cnn = true, c
     const avail = cnnAvailable();
     if (!avail.ok) cnnResult = { skipped: avail.reason };
     else {
-      print(`\nCNN (Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax, Adagrad, batch 64), ${cnnSteps} timed steps each`);
+      if (cnnSteps === 'epoch') cnnSteps = FULL_EPOCH;
+      print(`\nCNN (Conv2D 32 3×3 relu, MaxPooling2D, Flatten, Dense 10 softmax, Adagrad, batch 64), ${cnnSteps >= FULL_EPOCH ? 'one whole epoch (60000 samples) each' : `${cnnSteps} timed steps each`}`);
       const lwc = await layerwiseCnn(d, backend, cnnSteps);
       await tf.setBackend(k.tfBackend);
       const peerc = await tfjsLayersCnn(d, cnnSteps);
       cnnResult = { layerwise: lwc, tfjs_layers: peerc, ratio: peerc.error ? null : lwc.step_ms / peerc.step_ms };
-      print('| run | ms/step | est. s/epoch | this ÷ tfjs-layers |');
-      print('| --- | ---: | ---: | ---: |');
+      print(`| run | ms/step | ${cnnSteps >= FULL_EPOCH ? 's/epoch | test acc' : 'est. s/epoch | –'} | this ÷ tfjs-layers |`);
+      print('| --- | ---: | ---: | ---: | ---: |');
       for (const r of [lwc, peerc])
-        print(r.error ? `| ${r.label} | failed: ${r.error} | | |` : `| ${r.label} | ${r.step_ms.toFixed(1)} | ${r.est_epoch_s.toFixed(1)} | ${peerc.error ? '–' : (r.step_ms / peerc.step_ms).toFixed(2) + '×'} |`);
+        print(
+          r.error
+            ? `| ${r.label} | failed: ${r.error} | | | |`
+            : `| ${r.label} | ${r.step_ms.toFixed(1)} | ${r.est_epoch_s.toFixed(1)} | ${r.test_acc == null ? '–' : r.test_acc.toFixed(4)} | ${peerc.error ? '–' : (r.step_ms / peerc.step_ms).toFixed(2) + '×'} |`,
+        );
     }
     if (cnnResult.skipped) print(`\nCNN: skipped (${cnnResult.skipped})`);
   }
@@ -239,13 +258,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const i = process.argv.indexOf(`--${name}`);
     return i >= 0 ? process.argv[i + 1] : fallback;
   };
+  const steps = arg('cnn-steps', 100);
+  const kernels = arg('kernels', 'wasm');
   const result = await runTfjsBench({
     epochs: Number(arg('epochs', process.env.BENCH_EPOCHS ?? 3)),
-    kernels: arg('kernels', 'wasm'),
+    kernels,
     cnn: !process.argv.includes('--no-cnn'),
-    cnnSteps: Number(arg('cnn-steps', 100)),
+    cnnSteps: steps === 'epoch' ? 'epoch' : Number(steps),
   });
   mkdirSync('bench/results', { recursive: true });
-  writeFileSync('bench/results/tfjs-latest.json', JSON.stringify(result, null, 2));
-  console.log('\nwritten: bench/results/tfjs-latest.json');
+  const file = `bench/results/tfjs-${kernels}-latest.json`;
+  writeFileSync(file, JSON.stringify(result, null, 2));
+  console.log(`\nwritten: ${file}`);
+  if (process.argv.includes('--json')) console.log(JSON.stringify(result));
 }

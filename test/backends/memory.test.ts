@@ -4,6 +4,7 @@ import { Callback, Graph, Sequential, Tensor, gradients, ops, placeholder, setSe
 import { Activation, Dense, Dropout } from '@layerwise/layers';
 import { TfjsBackend } from '@layerwise/backend-tfjs';
 import { toyData } from '../helpers/models.js';
+import { TFJS_KERNELS } from '../helpers/backends.js';
 
 /**
  * No tfjs tensor outlives its use: tf.memory() stays flat across the steps and epochs of a real
@@ -29,7 +30,7 @@ class StepMemory extends EpochMemory {
 }
 const flat = (ms: { numTensors: number; numBytes: number }[]) => ms.every((m) => m.numTensors === ms[0].numTensors && m.numBytes === ms[0].numBytes);
 
-describe.each(['wasm', 'cpu'] as const)('tfjs memory on %s kernels', (kernels) => {
+describe.each(TFJS_KERNELS)('tfjs memory on tfjs-%s', (kernels) => {
   const backend = new TfjsBackend({ kernels, report: false });
 
   it('fit: tensor count and bytes are flat across steps and epochs (dropout, Adam, validation)', async () => {
