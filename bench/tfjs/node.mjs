@@ -1,5 +1,5 @@
 // The tfjs-node part of `npm run bench` (issue 13): the tfjs backend on tfjs-node kernels against
-// tfjs-layers on the same kernels (bench/tfjs/mlp.mjs --kernels node, one whole CNN epoch), then
+// tfjs-layers on the same kernels (bench/tfjs/mlp.mjs --kernels node, two whole CNN epochs), then
 // against Layerwise's ONNX backend measured earlier in the same run, then ResNet50 inference
 // (bench/tfjs/resnet50.mjs, once the zoo has it). Each runs in its own process: tfjs keeps one
 // gradient registry per process, and the wasm bench registers a Conv2D gradient for its peer.
@@ -34,7 +34,7 @@ export function runTfjsNodeSection({ epochs, onnxMlp, onnxCnn }) {
     console.log(`${bar}\n!!! tfjs-node benchmarks skipped: ${missing}\n!!! Build it with: npx layerwise-tfjs-node (or bash scripts/tfjs-node-from-wheel.sh)\n${bar}`);
     return { skipped: missing };
   }
-  const tfjs = child('mlp.mjs', ['--kernels', 'node', '--epochs', String(epochs), '--cnn-steps', 'epoch']);
+  const tfjs = child('mlp.mjs', ['--kernels', 'node', '--epochs', String(epochs), '--cnn-steps', 'epoch', '--cnn-rounds', '2']);
   if (tfjs.error) return tfjs;
   const rows = [
     ['1.1 MLP', tfjs.mlp?.layerwise?.median_epoch_s, onnxMlp],

@@ -54,53 +54,65 @@ function tfjsLayersResNet50(tfl) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** ResNet50 in tfjs-layers on tfjs-node: the same timing as below. */
-async function tfjsLayersImagesPerSecond(x, batches) {
-  const require = createRequire(import.meta.url);
-  const tf = require('@tensorflow/tfjs-core');
-  const tfl = require('@tensorflow/tfjs-layers');
-  await tf.setBackend('tensorflow');
-  const model = tfjsLayersResNet50(tfl);
-  const input = tf.tensor4d(x.data, [BATCH, 224, 224, 3]);
-  const t0 = performance.now();
-  tf.dispose(model.predict(input, { batchSize: BATCH }));
-  const warmupMs = performance.now() - t0;
-  const times = [];
-  for (let b = 0; b < batches; b++) {
-    const t = performance.now();
-    const y = model.predict(input, { batchSize: BATCH });
-    await y.data(); // the result on the host, as Layerwise's predict returns it
-    tf.dispose(y);
-    times.push((performance.now() - t) / 1000);
-  }
-  tf.dispose(input);
-  model.dispose();
-  const med = median(times);
-  return { batch_seconds: times, median_batch_s: med, images_per_s: BATCH / med, warmup_ms: warmupMs };
-}
-
 function sampleBatch() {
   const x = Tensor.zeros([BATCH, 224, 224, 3]);
   for (let i = 0; i < x.size; i++) x.data[i] = ((i * 2654435761) % 255) - 127; // caffe-preprocessed-like values
   return x;
 }
 
-async function imagesPerSecond(ResNet50, backend, batches) {
+/** One batch through a Layerwise model (compiled on the first call); result on the host. */
+async function layerwiseRunner(label, ResNet50, backend, x) {
   setSeed(0);
   const model = await ResNet50({ weights: null });
   model.setBackend(backend);
-  const x = sampleBatch();
-  const t0 = performance.now();
-  await model.predict(x, { batchSize: BATCH, verbose: 0 }); // compile + warm-up
-  const warmupMs = performance.now() - t0;
-  const times = [];
-  for (let b = 0; b < batches; b++) {
+  return { label, batch: () => model.predict(x, { batchSize: BATCH, verbose: 0 }) };
+}
+
+/** The same through tfjs-layers on tfjs-node, the result read to the host as Layerwise's predict returns it. */
+async function tfjsLayersRunner(x) {
+  const require = createRequire(import.meta.url);
+  const tf = require('@tensorflow/tfjs-core');
+  const tfl = require('@tensorflow/tfjs-layers');
+  const model = tfjsLayersResNet50(tfl);
+  const input = tf.tensor4d(x.data, [BATCH, 224, 224, 3]);
+  return {
+    label: 'tfjs-layers (tfjs-node kernels)',
+    async batch() {
+      // Layerwise's runs switch tfjs to their kernels; tfjs-layers runs on whichever is active.
+      await tf.setBackend('tensorflow');
+      const y = model.predict(input, { batchSize: BATCH });
+      await y.data();
+      tf.dispose(y);
+    },
+  };
+}
+
+/**
+ * Each runner's first batch (compile, warm-up), then `batches` rounds of one batch each, taking
+ * turns (order reversed every other round) so a changing machine load hits all alike.
+ */
+async function timeInTurns(runners, batches) {
+  const warmup = [];
+  for (const r of runners) {
     const t = performance.now();
-    await model.predict(x, { batchSize: BATCH, verbose: 0 });
-    times.push((performance.now() - t) / 1000);
+    await r.batch();
+    warmup.push(performance.now() - t);
   }
-  const med = median(times);
-  return { batch_seconds: times, median_batch_s: med, images_per_s: BATCH / med, warmup_ms: warmupMs };
+  const times = runners.map(() => []);
+  for (let b = 0; b < batches; b++) {
+    const order = runners.map((_, i) => i);
+    if (b % 2) order.reverse();
+    for (const i of order) {
+      const t = performance.now();
+      await runners[i].batch();
+      times[i].push((performance.now() - t) / 1000);
+    }
+  }
+  const peer = times.at(-1);
+  return runners.map((r, i) => {
+    const med = median(times[i]);
+    return { label: r.label, batch_seconds: times[i], median_batch_s: med, images_per_s: BATCH / med, warmup_ms: warmup[i], paired_ratio: median(times[i].map((t, b) => t / peer[b])) };
+  });
 }
 
 /** @param {{ batches?: number, print?: (s: string) => void }} [opts] */
@@ -110,32 +122,17 @@ export async function runResNet50Bench({ batches = 5, print = console.log } = {}
     print(`ResNet50 inference: skipped (${zoo.skipped})`);
     return { skipped: zoo.skipped };
   }
-  const rows = [];
-  for (const [label, make] of [
-    ['layerwise tfjs (tfjs-node kernels)', () => new TfjsBackend({ kernels: 'node', report: false })],
-    ['layerwise onnx', () => new OnnxBackend()],
-  ]) {
-    try {
-      rows.push({ label, ...(await imagesPerSecond(zoo.ResNet50, make(), batches)) });
-    } catch (e) {
-      rows.push({ label, error: String(e.message).split('\n')[0] });
-    }
-  }
-  try {
-    rows.push({ label: 'tfjs-layers (tfjs-node kernels)', ...(await tfjsLayersImagesPerSecond(sampleBatch(), batches)) });
-  } catch (e) {
-    rows.push({ label: 'tfjs-layers (tfjs-node kernels)', error: String(e.message).split('\n')[0] });
-  }
-  const peer = rows.at(-1);
-  print(`ResNet50 inference, batch ${BATCH}, random weights, median of ${batches} batches`);
-  print('| run | images/s | s/batch | first batch (compile) ms | time ÷ tfjs-layers |');
+  const x = sampleBatch();
+  const runners = [
+    await layerwiseRunner('layerwise tfjs (tfjs-node kernels)', zoo.ResNet50, new TfjsBackend({ kernels: 'node', report: false }), x),
+    await layerwiseRunner('layerwise onnx', zoo.ResNet50, new OnnxBackend(), x),
+    await tfjsLayersRunner(x),
+  ];
+  const rows = await timeInTurns(runners, batches);
+  print(`ResNet50 inference, batch ${BATCH}, random weights, ${batches} batches each taking turns`);
+  print('| run | images/s | s/batch (median) | first batch (compile) ms | time ÷ tfjs-layers (median of same-round ratios) |');
   print('| --- | ---: | ---: | ---: | ---: |');
-  for (const r of rows)
-    print(
-      r.error
-        ? `| ${r.label} | failed: ${r.error} | | | |`
-        : `| ${r.label} | ${r.images_per_s.toFixed(2)} | ${r.median_batch_s.toFixed(3)} | ${r.warmup_ms.toFixed(0)} | ${peer.error ? '–' : (r.median_batch_s / peer.median_batch_s).toFixed(2) + '×'} |`,
-    );
+  for (const r of rows) print(`| ${r.label} | ${r.images_per_s.toFixed(2)} | ${r.median_batch_s.toFixed(3)} | ${r.warmup_ms.toFixed(0)} | ${r.paired_ratio.toFixed(2)}× |`);
   return { batch: BATCH, rows };
 }
 
