@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, ConfigError, Graph, Sequential, Tensor, getBackend, ops, placeholder, setBackend } from '@layerwise/core';
 import { Dense } from '@layerwise/layers';
-import { TfjsBackend, backend as defaultTfjs } from '@layerwise/backend-tfjs';
+import { TfjsBackend, backend as defaultTfjs, tfjs } from '@layerwise/backend-tfjs';
 import { toyData } from '../helpers/models.js';
 import { TFJS_KERNELS } from '../helpers/backends.js';
 
@@ -92,6 +92,25 @@ describe('choosing the tfjs backend', () => {
   it('unknown kernels are a ConfigError', () => {
     expect(() => new TfjsBackend({ kernels: 'gpu' as 'cpu' })).toThrow(ConfigError);
     expect(() => new TfjsBackend({ kernels: 'gpu' as 'cpu' })).toThrow(/unknown TensorFlow\.js kernels 'gpu'.*node, wasm, cpu/);
+  });
+
+  // A package name, tfjs-core's own backend name, the hardware or a typo: the choice meant.
+  it.each([
+    ['gpu', 'node-gpu'],
+    ['tensorflow', 'node'],
+    ['@tensorflow/tfjs-node', 'node'],
+    ['tfjs-backend-wasm', 'wasm'],
+    ['wsam', 'wasm'],
+    ['Node', 'node'],
+    ['node_gpu', 'node-gpu'],
+  ])("kernels '%s': did you mean '%s'?", (value, meant) => {
+    expect(() => tfjs({ kernels: value as 'cpu' })).toThrow(new RegExp(`^tfjs\\(\\{ kernels \\}\\): unknown TensorFlow\\.js kernels '${value}' \\(did you mean '${meant}'\\?\\)\\. Expected one of: node-gpu, node, wasm, cpu, auto$`));
+  });
+
+  it("kernels 'webgl' says those run in browsers; a non-string kernels and a non-boolean report are refused", () => {
+    expect(() => new TfjsBackend({ kernels: 'webgl' as 'cpu' })).toThrow(/TfjsBackend\(\{ kernels \}\): unknown TensorFlow\.js kernels 'webgl' \(the webgl and webgpu kernels run in browsers, not in Node\)/);
+    expect(() => new TfjsBackend({ kernels: 2 as unknown as 'cpu' })).toThrow(/unknown TensorFlow\.js kernels 2 \(a number\)/);
+    expect(() => tfjs({ report: 'no' as unknown as boolean })).toThrow(/tfjs: report must be true or false, got 'no' \(a string\)/);
   });
 
   it.skipIf(tfjsNodeGpuInstalled)("kernels 'node-gpu' without @tensorflow/tfjs-node-gpu: a clear error naming the package and what the GPU build needs", () => {

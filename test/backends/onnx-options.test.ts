@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ort from 'onnxruntime-node';
-import { BackendUnavailableError, Graph, Sequential, Tensor, ops, placeholder } from '@layerwise/core';
+import { BackendUnavailableError, ConfigError, Graph, Sequential, Tensor, ops, placeholder } from '@layerwise/core';
 import { Dense } from '@layerwise/layers';
-import { onnx } from '@layerwise/backend-onnx';
+import { OnnxBackend, onnx } from '@layerwise/backend-onnx';
 import { toyData } from '../helpers/models.js';
 
 /**
@@ -60,6 +60,29 @@ describe('ONNX Runtime options', () => {
     m.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
     const h = await m.fit(xs, ys, { epochs: 2, verbose: 0 });
     expect(h.history.loss).toHaveLength(2);
+  });
+
+  // Checked when the backend is made, before any session: a typo names itself and the value meant.
+  it.each([
+    [{ executionProviders: ['CUDA', 'cpu'] }, /onnx: unknown execution provider 'CUDA' \(a string\) \(did you mean 'cuda'\?\)\. onnxruntime-node knows: cpu, cuda, tensorrt, webgpu, dml, coreml, qnn/],
+    [{ executionProviders: [{ name: 'tensorrtt', deviceId: 0 }] }, /unknown execution provider 'tensorrtt' \(a string\) \(did you mean 'tensorrt'\?\)/],
+    [{ executionProviders: 'cuda' }, /onnx: executionProviders must be a non-empty array such as \['cuda', 'cpu'\], got 'cuda' \(a string\)/],
+    [{ executionProviders: [] }, /executionProviders must be a non-empty array/],
+    [{ graphOptimizationLevel: 'al' }, /onnx: unknown graphOptimizationLevel 'al' \(a string\) \(did you mean 'all'\?\)\. Expected one of: disabled, basic, extended, layout, all/],
+    [{ graphOptimizationLevel: 99 }, /unknown graphOptimizationLevel 99 \(a number\)\. Expected one of/],
+    [{ intraOpNumThreads: 0 }, /onnx: intraOpNumThreads must be a positive integer, got 0 \(a number\)/],
+    [{ interOpNumThreads: '2' }, /onnx: interOpNumThreads must be a positive integer, got '2' \(a string\)/],
+    [{ sessionOptions: 'fast' }, /onnx: sessionOptions must be an object of onnxruntime-node session options, got 'fast' \(a string\)/],
+  ])('a bad value is refused when the backend is made: %j', (options, message) => {
+    expect(() => onnx(options as never)).toThrow(ConfigError);
+    expect(() => onnx(options as never)).toThrow(message);
+    expect(() => new OnnxBackend(options as never)).toThrow(message.source.startsWith('onnx: ') ? new RegExp(`OnnxBackend: ${message.source.slice(6)}`) : message);
+  });
+
+  it('a provider with options ({ name, deviceId }) passes the check and reaches the session', async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    expect(await runOn(onnx({ executionProviders: [{ name: 'cpu', useArena: false }] }))).toEqual(expected);
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ executionProviders: [{ name: 'cpu', useArena: false }] });
   });
 
   it.skipIf(cudaInstalled)("['cuda', 'cpu'] without the CUDA provider: a clear error naming it and what to install", async () => {
