@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import * as tf from '@tensorflow/tfjs-core';
 import { Generator, Graph, Tensor, gradients, ops, placeholder, type Value } from '@layerwise/core';
 import { TfjsBackend } from '@layerwise/backend-tfjs';
 import { TFJS_KERNELS } from '../helpers/backends.js';
 import { expectClose } from '../helpers/run.js';
+import { recordTfOps } from '../helpers/tf-ops.js';
 
 /**
  * What the tfjs backend does differently on tfjs-node, checked against the same graphs on the
@@ -30,19 +30,6 @@ async function run(backend: TfjsBackend, inputs: Value[], outputs: Value[], feed
   return { out, steps };
 }
 
-/** The TensorFlow ops a run executes (tfjs-node's backend runs every op through executeSingleOutput/executeMultipleOutputs). */
-function recordTfOps(): string[] {
-  const be = tf.findBackend('tensorflow') as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const seen: string[] = [];
-  for (const method of ['executeSingleOutput', 'executeMultipleOutputs']) {
-    const original = be[method].bind(be);
-    vi.spyOn(be, method).mockImplementation((name: unknown, ...rest: unknown[]) => {
-      seen.push(name as string);
-      return original(name, ...rest);
-    });
-  }
-  return seen;
-}
 
 describe.skipIf(!node)('on tfjs-node: TensorFlow kernels the wasm and cpu kernels lack', () => {
   afterEach(() => vi.restoreAllMocks());
