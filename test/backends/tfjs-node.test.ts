@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator, Graph, Tensor, gradients, ops, placeholder, type Value } from '@layerwise/core';
 import { TfjsBackend } from '@layerwise/backend-tfjs';
@@ -30,6 +31,21 @@ async function run(backend: TfjsBackend, inputs: Value[], outputs: Value[], feed
   return { out, steps };
 }
 
+// The shared suites leave tfjs-node out when it does not load (and say so loudly). Installed but
+// not loading — a binding built for another Node, a library link gone — is a failure, not a skip:
+// CI's setup either builds it or leaves it uninstalled.
+const installed = (() => {
+  try {
+    // Resolved as the backend resolves it (from its package folder).
+    createRequire(new URL('../../packages/backend-tfjs/package.json', import.meta.url)).resolve('@tensorflow/tfjs-node/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+})();
+it.skipIf(!installed)('@tensorflow/tfjs-node, when installed, loads (else the shared suites would silently skip it)', () => {
+  expect(() => new TfjsBackend({ kernels: 'node', report: false })).not.toThrow();
+});
 
 describe.skipIf(!node)('on tfjs-node: TensorFlow kernels the wasm and cpu kernels lack', () => {
   afterEach(() => vi.restoreAllMocks());
