@@ -22,5 +22,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The default output, then the number of tests run on each backend and kernel set.
+    reporters: ['default', './test/helpers/backend-counts.ts'],
   },
 });

@@ -136,6 +136,15 @@ if (process.env.BENCH_TFJS !== '0') {
   }
 }
 
+// The tfjs backend on tfjs-node kernels against tfjs-layers on them, and against the ONNX
+// backend's figures above; ResNet50 inference once the zoo has it (issue 13).
+let tfjsNode = null;
+if (process.env.BENCH_TFJS_NODE !== '0') {
+  console.log('\nTensorFlow.js backend on tfjs-node kernels against @tensorflow/tfjs-layers on the same kernels\n');
+  const { runTfjsNodeSection } = await import('./tfjs/node.mjs');
+  tfjsNode = runTfjsNodeSection({ epochs, onnxMlp: results[0], onnxCnn: cnnResults[0] });
+}
+
 // flowFromDirectory decode + resize throughput against torchvision ImageFolder + DataLoader (issue 5).
 let flow = null;
 if (process.env.BENCH_FLOW !== '0') {
@@ -194,5 +203,5 @@ if (process.env.BENCH_ZOO !== '0') {
 }
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, flow, augment, transfer, zoo }, null, 2));
+writeFileSync('bench/results/latest.json', JSON.stringify({ date: new Date().toISOString(), machine, epochs, results, cnn: cnnResults, tfjs, tfjs_node: tfjsNode, flow, augment, transfer, zoo }, null, 2));
 console.log('\nwritten: bench/results/latest.json');

@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, ConfigError, Graph, Sequential, Tensor, getBackend, ops, placeholder, setBackend } from '@layerwise/core';
 import { Dense } from '@layerwise/layers';
-import { TfjsBackend, backend as defaultTfjs } from '@layerwise/backend-tfjs';
+import { TfjsBackend, backend as defaultTfjs, tfjs } from '@layerwise/backend-tfjs';
 import { toyData } from '../helpers/models.js';
+import { TFJS_KERNELS } from '../helpers/backends.js';
 
 /**
  * Every way of choosing the tfjs backend works: setBackend('tfjs'), per model (setBackend /
@@ -16,14 +17,19 @@ import { toyData } from '../helpers/models.js';
  */
 const root = resolve(__dirname, '../..');
 const built = ['core', 'layers', 'backend-tfjs', 'backend-onnx'].every((p) => existsSync(join(root, 'packages', p, 'dist', 'index.js')));
-const tfjsNodeInstalled = (() => {
+const installed = (pkg: string) => {
   try {
-    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    createRequire(import.meta.url).resolve(pkg);
     return true;
   } catch {
     return false;
   }
-})();
+};
+// Resolvable (a NODE_PATH stand-in is then never reached) and loading (a package whose binding
+// was never built resolves but does not load) are different questions.
+const tfjsNodeResolvable = installed('@tensorflow/tfjs-node');
+const tfjsNodeLoads = TFJS_KERNELS.includes('node');
+const tfjsNodeGpuInstalled = installed('@tensorflow/tfjs-node-gpu');
 const { x, y } = toyData(64);
 const tiny = () => {
   const m = new Sequential();
@@ -59,7 +65,7 @@ describe('choosing the tfjs backend', () => {
     expect((await b.predict(x, { verbose: 0 })).shape).toEqual([64, 4]);
   });
 
-  it.skipIf(tfjsNodeInstalled)("new TfjsBackend({ kernels: 'node' }) without @tensorflow/tfjs-node: a clear error naming the package", async () => {
+  it.skipIf(tfjsNodeLoads)("new TfjsBackend({ kernels: 'node' }) without @tensorflow/tfjs-node: a clear error naming the package", async () => {
     expect(() => new TfjsBackend({ kernels: 'node' })).toThrow(BackendUnavailableError);
     expect(() => new TfjsBackend({ kernels: 'node' })).toThrow(/npm install @tensorflow\/tfjs-node/);
     // Through the environment the choice is made at the first compile, with the same message.
@@ -88,16 +94,54 @@ describe('choosing the tfjs backend', () => {
     expect(() => new TfjsBackend({ kernels: 'gpu' as 'cpu' })).toThrow(/unknown TensorFlow\.js kernels 'gpu'.*node, wasm, cpu/);
   });
 
+  // A package name, tfjs-core's own backend name, the hardware or a typo: the choice meant.
+  it.each([
+    ['gpu', 'node-gpu'],
+    ['tensorflow', 'node'],
+    ['@tensorflow/tfjs-node', 'node'],
+    ['tfjs-backend-wasm', 'wasm'],
+    ['wsam', 'wasm'],
+    ['Node', 'node'],
+    ['node_gpu', 'node-gpu'],
+  ])("kernels '%s': did you mean '%s'?", (value, meant) => {
+    expect(() => tfjs({ kernels: value as 'cpu' })).toThrow(new RegExp(`^tfjs\\(\\{ kernels \\}\\): unknown TensorFlow\\.js kernels '${value}' \\(did you mean '${meant}'\\?\\)\\. Expected one of: node-gpu, node, wasm, cpu, auto$`));
+  });
+
+  it("kernels 'webgl' says those run in browsers; a non-string kernels and a non-boolean report are refused", () => {
+    expect(() => new TfjsBackend({ kernels: 'webgl' as 'cpu' })).toThrow(/TfjsBackend\(\{ kernels \}\): unknown TensorFlow\.js kernels 'webgl' \(the webgl and webgpu kernels run in browsers, not in Node\)/);
+    expect(() => new TfjsBackend({ kernels: 2 as unknown as 'cpu' })).toThrow(/unknown TensorFlow\.js kernels 2 \(a number\)/);
+    expect(() => tfjs({ report: 'no' as unknown as boolean })).toThrow(/tfjs: report must be true or false, got 'no' \(a string\)/);
+  });
+
+  it.skipIf(tfjsNodeGpuInstalled)("kernels 'node-gpu' without @tensorflow/tfjs-node-gpu: a clear error naming the package and what the GPU build needs", () => {
+    let err: Error | undefined;
+    try {
+      new TfjsBackend({ kernels: 'node-gpu' });
+    } catch (e) {
+      err = e as Error;
+    }
+    expect(err).toBeInstanceOf(BackendUnavailableError);
+    expect(err!.message).toMatch(/TensorFlow\.js node-gpu kernels were asked for, but @tensorflow\/tfjs-node-gpu is not installed/);
+    expect(err!.message).toMatch(/npm install @tensorflow\/tfjs-node-gpu \(Linux x64 with an NVIDIA GPU, and CUDA 11\.2 and cuDNN 8\.1/);
+  });
+
+  it.skipIf(!tfjsNodeLoads)('the two native packages (tfjs-node, tfjs-node-gpu) both provide TensorFlow kernels: after one loads, asking for the other is refused, naming both', () => {
+    new TfjsBackend({ kernels: 'node' });
+    expect(() => new TfjsBackend({ kernels: 'node-gpu' })).toThrow(/@tensorflow\/tfjs-node is already loaded in this process.*one per process/);
+  });
+
   it("'auto' picks tfjs-node if it loads, else wasm, and says what it skipped", async () => {
     const saved = process.env.LAYERWISE_TFJS_KERNELS;
     delete process.env.LAYERWISE_TFJS_KERNELS;
     try {
       const k = await new TfjsBackend({ report: false }).kernels();
-      if (tfjsNodeInstalled) expect(k.name).toBe('node');
+      if (tfjsNodeLoads) expect(k.name).toBe('node');
       else {
         expect(k.name).toBe('wasm');
         expect(k.skipped.join()).toMatch(/node: .*@tensorflow\/tfjs-node/);
       }
+      // The GPU build is tried only when installed, and not mentioned otherwise.
+      if (!tfjsNodeGpuInstalled) expect(k.skipped.join()).not.toMatch(/node-gpu/);
     } finally {
       if (saved !== undefined) process.env.LAYERWISE_TFJS_KERNELS = saved;
     }
@@ -125,20 +169,24 @@ console.log(JSON.stringify({ name: b.name, describe: b.describe(), losses: h.his
   };
 
   it('LAYERWISE_BACKEND=tfjs trains on tfjs; LAYERWISE_TFJS_KERNELS picks the kernels, reported once on stderr', () => {
-    for (const kernels of ['cpu', 'wasm']) {
+    const described = { cpu: /cpu kernels/, wasm: /wasm kernels \(SIMD/, node: /native kernels \(@tensorflow\/tfjs-node 4\./ };
+    const reported = { cpu: 'cpu kernels', wasm: 'wasm kernels', node: 'native kernels' };
+    for (const kernels of ['cpu', 'wasm', ...(tfjsNodeLoads ? ['node' as const] : [])] as const) {
       const r = run({ LAYERWISE_BACKEND: 'tfjs', LAYERWISE_TFJS_KERNELS: kernels });
       expect(r.status, r.stderr).toBe(0);
       expect(r.out.name).toBe('tfjs');
       expect(r.out.losses).toHaveLength(2);
-      expect(r.out.describe).toMatch(kernels === 'cpu' ? /cpu kernels/ : /wasm kernels \(SIMD/);
-      // One line about the kernels, and nothing else (no tfjs banner).
-      const lines = r.stderr.trim().split('\n');
+      expect(r.out.describe).toMatch(described[kernels]);
+      // One line about the kernels, and nothing else (no tfjs banner). The TensorFlow library
+      // itself logs its oneDNN notice at load, before its log level applies.
+      const lines = r.stderr.trim().split('\n').filter((l) => !/^WARNING: All log messages before absl|^I\d{4} .*oneDNN custom operations/.test(l));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`^layerwise: tfjs backend on TensorFlow\\.js ${kernels} kernels`));
+      expect(lines[0]).toMatch(new RegExp(`^layerwise: tfjs backend on TensorFlow\\.js ${reported[kernels]}`));
     }
   });
 
-  it('a tfjs-node whose native part fails to load (a plain Error, no code) is skipped by auto and named when asked for', () => {
+  // NODE_PATH is looked at last: with the real tfjs-node installed the stand-in is never reached.
+  it.skipIf(tfjsNodeResolvable)('a tfjs-node whose native part fails to load (a plain Error, no code) is skipped by auto and named when asked for', () => {
     // A stand-in @tensorflow/tfjs-node, found through NODE_PATH, that throws as the real one does.
     const fake = mkdtempSync(join(tmpdir(), 'lw-fake-tfjs-node-'));
     try {

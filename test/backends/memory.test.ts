@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { Callback, Graph, Sequential, Tensor, gradients, ops, placeholder, setSeed, type Logs } from '@layerwise/core';
-import { Activation, Dense, Dropout } from '@layerwise/layers';
+import { Callback, Generator, Graph, Sequential, Tensor, gradients, ops, placeholder, setSeed, type Logs } from '@layerwise/core';
+import { Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, GlobalAveragePooling2D, MaxPooling2D } from '@layerwise/layers';
 import { TfjsBackend } from '@layerwise/backend-tfjs';
 import { toyData } from '../helpers/models.js';
+import { TFJS_KERNELS } from '../helpers/backends.js';
+import { recordTfOps } from '../helpers/tf-ops.js';
 
 /**
  * No tfjs tensor outlives its use: tf.memory() stays flat across the steps and epochs of a real
@@ -29,7 +31,7 @@ class StepMemory extends EpochMemory {
 }
 const flat = (ms: { numTensors: number; numBytes: number }[]) => ms.every((m) => m.numTensors === ms[0].numTensors && m.numBytes === ms[0].numBytes);
 
-describe.each(['wasm', 'cpu'] as const)('tfjs memory on %s kernels', (kernels) => {
+describe.each(TFJS_KERNELS)('tfjs memory on tfjs-%s', (kernels) => {
   const backend = new TfjsBackend({ kernels, report: false });
 
   it('fit: tensor count and bytes are flat across steps and epochs (dropout, Adam, validation)', async () => {
@@ -68,6 +70,50 @@ describe.each(['wasm', 'cpu'] as const)('tfjs memory on %s kernels', (kernels) =
       await model.evaluate(x, y, { verbose: 0 });
     }
     expect(tf.memory().numTensors).toBe(base);
+  });
+
+  // The conv path: on tfjs-node TensorFlow's own conv, depthwise and pool backprops, and at
+  // predict the conv bias + BatchNormalization run fused as one FusedBatchNorm (32×32×16
+  // activations are large enough); on wasm and cpu the forward-conv constructions, on smaller
+  // images (those kernels take ~20× longer there).
+  it('a CNN fit (conv, BatchNormalization, pools, depthwise) and predict: tensor count flat', async () => {
+    setSeed(2);
+    const gen = new Generator(5);
+    const side = kernels === 'node' ? 32 : 8;
+    const images = Tensor.zeros([32, side, side, 3]);
+    for (let i = 0; i < images.size; i++) images.data[i] = gen.uniform(0, 1);
+    const labels = toyData(32, 16, 4).y;
+    const model = new Sequential();
+    model.add(new Conv2D(16, 3, { padding: 'same', inputShape: [side, side, 3] }));
+    model.add(new BatchNormalization());
+    model.add(new Activation('relu'));
+    model.add(new MaxPooling2D({ poolSize: 3, strides: 2, padding: 'same' }));
+    model.add(new DepthwiseConv2D(3, { padding: 'same' }));
+    model.add(new AveragePooling2D({ poolSize: 2 }));
+    model.add(new GlobalAveragePooling2D());
+    model.add(new Dense(4, { activation: 'softmax' }));
+    model.setBackend(backend);
+    model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['accuracy'] });
+    // On tfjs-node: the TensorFlow ops that ran, to know the native paths were the ones measured.
+    const seen = kernels === 'node' ? recordTfOps() : [];
+    const chained = new EpochMemory();
+    await model.fit(images, labels, { batchSize: 8, epochs: 6, verbose: 0, callbacks: [chained] });
+    expect(flat(chained.epochs.slice(1))).toBe(true);
+    const stepwise = new StepMemory();
+    await model.fit(images, labels, { batchSize: 8, epochs: 3, verbose: 0, callbacks: [stepwise], validationData: [images.slice(0, 8), labels.slice(0, 8)] });
+    expect(flat(stepwise.epochs.slice(1))).toBe(true);
+    const steps = stepwise.batches.slice(5);
+    expect(Math.max(...steps) - Math.min(...steps)).toBe(0);
+    await model.predict(images, { verbose: 0 });
+    const base = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await model.predict(images, { verbose: 0, batchSize: 8 });
+      await model.evaluate(images, labels, { verbose: 0 });
+    }
+    expect(tf.memory().numTensors).toBe(base);
+    if (kernels === 'node') for (const op of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'MaxPoolGrad', 'AvgPoolGrad', 'FusedBatchNorm']) expect(seen, op).toContain(op);
+    vi.restoreAllMocks();
+    console.log(`memory ${kernels} (CNN): numTensors per epoch ${chained.epochs.map((m) => m.numTensors).join(' ')}; after predict ${base}`);
   });
 
   it('a run frees its intermediates; dispose() frees outputs and the executable its constants', async () => {

@@ -5,8 +5,8 @@ import * as L from '@layerwise/layers';
 import { ImageDataGenerator } from '@layerwise/augment';
 import { cifar10, fashionMnist, flowFromDirectory, getFile, imageDatasetFromDirectory, mnist, trainTestSplit } from '@layerwise/data';
 import { modelToDot, plotHistory, plotModel } from '@layerwise/plot';
-import { OnnxBackend } from '@layerwise/backend-onnx';
-import { TfjsBackend } from '@layerwise/backend-tfjs';
+import { OnnxBackend, onnx } from '@layerwise/backend-onnx';
+import { TfjsBackend, tfjs } from '@layerwise/backend-tfjs';
 import { InceptionV3, MobileNetV2, ResNet50, VGG16, VGG19, Xception } from '@layerwise/applications';
 import { toyData } from '../helpers/models.js';
 
@@ -75,6 +75,9 @@ const ENTRY_POINTS: [string, Call, string, string][] = [
   ['plotHistory', (o) => plotHistory({ loss: [1, 0.5] }, o), 'metric', 'metrics'],
   ['OnnxBackend', (o) => new OnnxBackend(o), 'intra_op_num_threads', 'intraOpNumThreads'],
   ['TfjsBackend', (o) => new TfjsBackend(o), 'kernel', 'kernels'],
+  ['onnx', (o) => onnx(o), 'executionProvider', 'executionProviders'],
+  ['onnx', (o) => onnx(o), 'graph_optimization_level', 'graphOptimizationLevel'],
+  ['tfjs', (o) => tfjs(o), 'Report', 'report'],
   ['VGG16', (o) => VGG16({ weights: null, ...o }), 'include_top', 'includeTop'],
   ['VGG19', (o) => VGG19({ weights: null, ...o }), 'input_shape', 'inputShape'],
   ['ResNet50', (o) => ResNet50({ weights: null, ...o }), 'classifier_activation', 'classifierActivation'],

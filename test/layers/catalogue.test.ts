@@ -4,6 +4,7 @@ import {
   Activation, AveragePooling2D, BatchNormalization, Conv2D, Conv2DTranspose, Cropping2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D,
   GlobalMaxPooling2D, LayerNormalization, MaxPooling2D, Permute, ReLU, RepeatVector, Rescaling, Reshape, SeparableConv2D, UpSampling2D, ZeroPadding2D,
 } from '@layerwise/layers';
+import { BACKENDS } from '../helpers/backends.js';
 import { runLayerTest, type LayerTestSpec } from '../helpers/layer-test.js';
 
 const w = (name: string, shape: number[], trainable = true) => ({ name, shape, trainable });
@@ -74,6 +75,6 @@ const CASES: (LayerTestSpec & { title: string })[] = [
   },
 ];
 
-describe('layer catalogue', () => {
-  it.each(CASES)('$title', (spec) => runLayerTest(spec));
+describe.each(BACKENDS)('layer catalogue on $name', ({ backend }) => {
+  it.each(CASES)('$title', (spec) => runLayerTest(spec, backend));
 });

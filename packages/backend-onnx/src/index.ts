@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { atomicWrite, checkOptions, ConfigError, keysOf, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
+import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
-import { OrtExecutable, OrtValue, type SessionOptions } from './runtime/session.js';
+import { OrtExecutable, OrtValue } from './runtime/session.js';
+import { providerName } from './runtime/providers.js';
+import { checkOnnxOptions, type OnnxBackendOptions } from './options.js';
 
 // The public API is what README.md documents: the backend, and what a plugin op needs to lower itself.
 export { lowerings, registerLowering, DEFAULT_OPSET };
 export type { Lowering, LoweringNode } from './lower/table.js';
 export type { OnnxGraphBuilder } from './onnx/builder.js';
 
-export interface OnnxBackendOptions extends SessionOptions {
-  opset?: number;
-}
-const onnxBackendKeys = keysOf<OnnxBackendOptions>()({ opset: true, intraOpNumThreads: true });
+export type { ExecutionProvider, ProviderName } from './runtime/providers.js';
+export type { OnnxBackendOptions };
 
 /** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
 export class OnnxBackend implements Backend {
@@ -23,11 +23,12 @@ export class OnnxBackend implements Backend {
   private cache = new Map<string, { session: Promise<OrtExecutable>; users: number }>();
 
   constructor(private options: OnnxBackendOptions = {}) {
-    checkOptions('OnnxBackend', options, onnxBackendKeys);
+    checkOnnxOptions('OnnxBackend', options);
   }
 
   describe(): string {
-    return `onnxruntime-node (CPU, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 'auto'} intra-op thread(s))`;
+    const providers = (this.options.executionProviders ?? ['cpu']).map(providerName).join(' → ');
+    return `onnxruntime-node (${providers}, opset ${this.options.opset ?? DEFAULT_OPSET}, ${this.options.intraOpNumThreads ?? 'auto'} intra-op thread(s))`;
   }
 
   /**
@@ -77,6 +78,15 @@ export class OnnxBackend implements Backend {
     const { bytes } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET, { readableNames: true });
     atomicWrite(path, bytes);
   }
+}
+
+/**
+ * An ONNX Runtime backend with options: `onnx({ executionProviders: ['cuda', 'cpu'],
+ * intraOpNumThreads: 4, graphOptimizationLevel: 'all' })`, for `setBackend` or `model.setBackend`.
+ */
+export function onnx(options: OnnxBackendOptions = {}): OnnxBackend {
+  checkOnnxOptions('onnx', options);
+  return new OnnxBackend(options);
 }
 
 /** The default instance core's backend registry loads. */

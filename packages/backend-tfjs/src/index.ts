@@ -1,27 +1,35 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOptions, keysOf, type Backend, type CompileOptions, type Graph, type Tensor } from '@layerwise/core';
+import { checkOptions, ConfigError, describeValue, keysOf, type Backend, type CompileOptions, type Graph, type Tensor } from '@layerwise/core';
 import { lowerings, maskLowerings, registerLowering } from './lower/index.js';
 import { buildPlan, TfjsExecutable } from './runtime/executable.js';
-import { activateKernels, isActive, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsName } from './runtime/kernels.js';
+import { activateKernels, isActive, parseKernels, requireNodeKernels, selectKernels, type Kernels, type KernelsChoice, type KernelsName } from './runtime/kernels.js';
 import { TfjsValue } from './runtime/values.js';
 
 // The public API is what README.md documents: the backend, and what a plugin op needs to lower itself.
 export { lowerings, registerLowering };
 export type { Kernel, Lowering, LoweringNode } from './lower/table.js';
 export { composite } from './lower/util.js';
-export type { Kernels, KernelsName };
+export type { Kernels, KernelsChoice, KernelsName };
 
 export interface TfjsBackendOptions {
   /**
    * Which TensorFlow.js kernels run the graphs. Default: `LAYERWISE_TFJS_KERNELS`, else 'auto':
-   * @tensorflow/tfjs-node if it is installed and loads, else wasm, else cpu.
+   * @tensorflow/tfjs-node-gpu if it is installed and loads, else @tensorflow/tfjs-node, else
+   * wasm, else cpu.
    */
-  kernels?: KernelsName | 'auto';
+  kernels?: KernelsChoice | 'auto';
   /** Print which kernels were chosen, once, at the first compile (stderr). Default true. */
   report?: boolean;
 }
 
 const tfjsBackendKeys = keysOf<TfjsBackendOptions>()({ kernels: true, report: true });
+
+/** Names and values (did-you-mean for both); the kernels asked for, or null to read LAYERWISE_TFJS_KERNELS later. */
+function checkTfjsOptions(where: string, options: TfjsBackendOptions): KernelsChoice | 'auto' | null {
+  checkOptions(where, options, tfjsBackendKeys);
+  if (options.report !== undefined && typeof options.report !== 'boolean') throw new ConfigError(`${where}: report must be true or false, got ${describeValue(options.report)}`);
+  return options.kernels !== undefined ? parseKernels(options.kernels, `${where}({ kernels })`) : null;
+}
 
 const reported = new Set<string>();
 
@@ -32,19 +40,18 @@ const reported = new Set<string>();
  */
 export class TfjsBackend implements Backend {
   readonly name: string = 'tfjs';
-  private choice: KernelsName | 'auto' | null;
+  private choice: KernelsChoice | 'auto' | null;
   private selected: Promise<Kernels> | null = null;
   private resolved: Kernels | null = null;
 
   constructor(private options: TfjsBackendOptions = {}) {
-    checkOptions('TfjsBackend', options, tfjsBackendKeys);
     // A bad option fails here; the environment variable is read when the kernels are loaded.
-    this.choice = options.kernels !== undefined ? parseKernels(options.kernels, 'TfjsBackend({ kernels })') : null;
+    this.choice = checkTfjsOptions('TfjsBackend', options);
     // Native kernels asked for by name: fail now, naming the package, rather than at the first fit.
-    if (this.choice === 'node') requireNodeKernels();
+    if (this.choice === 'node' || this.choice === 'node-gpu') requireNodeKernels(this.choice);
   }
 
-  private get wanted(): KernelsName | 'auto' {
+  private get wanted(): KernelsChoice | 'auto' {
     return this.choice ?? parseKernels(process.env.LAYERWISE_TFJS_KERNELS, 'LAYERWISE_TFJS_KERNELS');
   }
 
@@ -73,7 +80,8 @@ export class TfjsBackend implements Backend {
   async compile(graph: Graph, _options?: CompileOptions): Promise<TfjsExecutable> {
     const k = await this.kernels();
     while (!isActive(k)) await activateKernels(k);
-    return new TfjsExecutable(buildPlan(graph, lowerings, k, maskLowerings), k);
+    // Float masks save the wasm and cpu kernels work; on tfjs-node a Step is four TensorFlow ops.
+    return new TfjsExecutable(buildPlan(graph, lowerings, k, k.name === 'node' ? new Map() : maskLowerings), k);
   }
 
   /** Wraps the host tensor; the kernel copy is made when a run first needs it. */
@@ -85,6 +93,12 @@ export class TfjsBackend implements Backend {
   memory(): tf.MemoryInfo {
     return tf.memory();
   }
+}
+
+/** A TensorFlow.js backend with options: `tfjs({ kernels: 'node' })`, for `setBackend` or `model.setBackend`. */
+export function tfjs(options: TfjsBackendOptions = {}): TfjsBackend {
+  checkTfjsOptions('tfjs', options);
+  return new TfjsBackend(options);
 }
 
 /** The default instance core's backend registry loads ('tfjs'). */

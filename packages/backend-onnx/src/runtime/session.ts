@@ -1,5 +1,6 @@
 import ort from 'onnxruntime-node';
 import { Tensor, type DeviceValue, type DType, type Executable } from '@layerwise/core';
+import { explainProviderError, sessionOptionsFor, type ProviderOptions } from './providers.js';
 
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', int32: 'int32', uint8: 'uint8', bool: 'bool' };
 
@@ -31,9 +32,7 @@ export class OrtValue implements DeviceValue {
   }
 }
 
-export interface SessionOptions {
-  intraOpNumThreads?: number;
-}
+export type SessionOptions = ProviderOptions;
 
 /** One onnxruntime session running a whole lowered graph per call. */
 export class OrtExecutable implements Executable {
@@ -45,13 +44,12 @@ export class OrtExecutable implements Executable {
   ) {}
 
   static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}): Promise<OrtExecutable> {
-    const session = await ort.InferenceSession.create(bytes, {
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      intraOpNumThreads: opts.intraOpNumThreads ?? 1,
-      // Spinning threads steal the core the JS side needs between runs.
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
-    });
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1));
+    } catch (e) {
+      throw explainProviderError(e, opts.executionProviders);
+    }
     return new OrtExecutable(session, inputNames, outputNames, outputDtypes);
   }
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ops } from '@layerwise/core';
 import { sliceBox } from '../runtime/custom-kernels.js';
 import { as4, upsample, type Pads, type Pair, type T4 } from './spatial.js';
+import * as native from './native.js';
 import { lower } from './table.js';
 import { composite } from './util.js';
 
@@ -11,8 +12,13 @@ import { composite } from './util.js';
 
 export const conv = [
   lower(ops.Conv, ({ attrs }) => composite((x, k) => convolve(as4(x), as4(k), attrs))),
-  lower(ops.ConvBackpropInput, ({ attrs }) => composite((dy, k) => convBackpropInput(as4(dy), as4(k), attrs))),
-  lower(ops.ConvBackpropFilter, ({ attrs }) => composite((x, dy) => convBackpropFilter(as4(x), as4(dy), attrs))),
+  // tfjs-node: TensorFlow's own backprop kernels (native.ts) where they take these attributes.
+  lower(ops.ConvBackpropInput, ({ attrs, inputs: [, k], kernels }) =>
+    (kernels === 'node' && native.convBackpropInput(attrs, k.shape as number[])) || composite((dy, k) => convBackpropInput(as4(dy), as4(k), attrs)),
+  ),
+  lower(ops.ConvBackpropFilter, ({ attrs, inputs: [x], kernels }) =>
+    (kernels === 'node' && native.convBackpropFilter(attrs, x.shape)) || composite((x, dy) => convBackpropFilter(as4(x), as4(dy), attrs)),
+  ),
 ];
 
 /** Explicit pads for tfjs ops; negative pads crop x first (a transposed conv can need them). */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ops } from '@layerwise/core';
+import * as native from './native.js';
 import { lower } from './table.js';
 import { composite } from './util.js';
 
@@ -13,11 +14,13 @@ export const nn = [
           return tf.div(e, tf.sum(e, axis, true));
         }),
   ),
-  lower(ops.LogSoftmax, ({ attrs: { axis } }) =>
-    composite((t) => {
-      const shifted = tf.sub(t, tf.max(t, axis, true));
-      return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
-    }),
+  lower(ops.LogSoftmax, ({ attrs: { axis }, inputs: [x], kernels }) =>
+    kernels === 'node' && axis === x.rank - 1
+      ? native.logSoftmax()
+      : composite((t) => {
+          const shifted = tf.sub(t, tf.max(t, axis, true));
+          return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+        }),
   ),
   // ONNX OneHot: indices in [-depth, depth) (negative ones count from the end); others give a zero row.
   // tfjs' wasm OneHot writes integer bits into a float32 output: take the int32 one-hot and cast it.

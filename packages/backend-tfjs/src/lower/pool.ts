@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ops } from '@layerwise/core';
 import { sliceBox } from '../runtime/custom-kernels.js';
 import { as4, hw, upsample, type Pads, type Pair, type T4 } from './spatial.js';
+import * as native from './native.js';
 import { lower } from './table.js';
 import { composite } from './util.js';
 
@@ -9,12 +10,14 @@ import { composite } from './util.js';
 // tfjs gradient kernels.
 
 export const pool = [
-  lower(ops.MaxPool, ({ attrs: a }) => (x) => tf.maxPool(as4(x), a.kernel, a.strides, poolPad(a.pads))),
+  // tfjs-node: TensorFlow's MaxPool, MaxPoolGrad, AvgPool and AvgPoolGrad (native.ts), whose padding tfjs-node's wrappers restrict.
+  lower(ops.MaxPool, ({ attrs: a, inputs: [x], kernels }) => (kernels === 'node' ? native.maxPool(a, hw(x.shape)) : (x) => tf.maxPool(as4(x), a.kernel, a.strides, poolPad(a.pads)))),
   // Each dy goes to the first maximum of its window (row-major), as TF routes it: argmax over
   // the window taps, one-hot, and the taps summed back into place.
-  lower(ops.MaxPoolGrad, ({ attrs: a, inputs: [x, dy] }) => {
+  lower(ops.MaxPoolGrad, ({ attrs: a, inputs: [x, dy], kernels }) => {
     const outHW = hw(dy.shape);
     const inHW = hw(x.shape);
+    if (kernels === 'node') return native.maxPoolGrad(a, inHW);
     const k = a.kernel[0] * a.kernel[1];
     return composite((xt, dyt) => {
       const first = tf.oneHot(tf.argMax(windows(as4(xt), a, outHW, -Infinity), 4), k, 1, 0, 'int32');
@@ -24,14 +27,18 @@ export const pool = [
   // Average over the valid cells only (Keras 'same'): pool over explicit zeros (dividing by the
   // window size), then rescale by window size / valid cells. Independent of how a kernel set
   // treats implicit padding.
-  lower(ops.AvgPool, ({ attrs: a, inputs: [x], keep }) => {
+  lower(ops.AvgPool, ({ attrs: a, inputs: [x], keep, kernels }) => {
+    const onNode = kernels === 'node' ? native.avgPool(a, hw(x.shape)) : null;
+    if (onNode) return onNode;
     if (!a.pads.some((p) => p)) return (t) => tf.avgPool(as4(t), a.kernel, a.strides, 'valid');
     const ratio = keep(tf.tidy(() => tf.div(tf.scalar(a.kernel[0] * a.kernel[1]), countsTensor(hw(x.shape), a))));
     const paddings: Pair[] = [[0, 0], [a.pads[0], a.pads[2]], [a.pads[1], a.pads[3]], [0, 0]];
     return composite((t) => tf.mul(tf.avgPool(as4(tf.pad(t, paddings)), a.kernel, a.strides, 'valid'), ratio));
   }),
-  lower(ops.AvgPoolGrad, ({ attrs: a, inputs: [, like], keep }) => {
+  lower(ops.AvgPoolGrad, ({ attrs: a, inputs: [, like], keep, kernels }) => {
     const inHW = hw(like.shape);
+    const onNode = kernels === 'node' ? native.avgPoolGrad(a, inHW) : null;
+    if (onNode) return onNode;
     const counts = keep(countsTensor(inHW, a));
     const k = a.kernel[0] * a.kernel[1];
     return composite((g) => unwindows(tf.tile(tf.expandDims(tf.div(g, counts), 4), [1, 1, 1, 1, k]), a, inHW));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ops } from '@layerwise/core';
+import * as native from './native.js';
 import { lower, type Lowering } from './table.js';
 import { composite } from './util.js';
 
@@ -26,9 +27,11 @@ function leadingAxesByPool(k: number, keepdims: boolean, mean: boolean, stock: (
 
 /** Reduce over the IR's (normalized, possibly empty) axes; an empty list leaves x as it is, as the IR's shape rule says. */
 const reduction =
-  (f: Reducer, byPool?: 'sum' | 'mean'): Lowering<ops.ReduceAttrs> =>
-  ({ attrs: { axes, keepdims }, inputs: [input], outputs, kernels }) => {
+  (f: Reducer, byPool?: 'sum' | 'mean', nativeOp?: 'Sum' | 'Mean' | 'Max'): Lowering<ops.ReduceAttrs> =>
+  ({ attrs: { axes, keepdims }, inputs: [input], outputs, kernels, keep }) => {
     if (axes.length === 0) return (x) => tf.clone(x);
+    // tfjs-node: TensorFlow's reduction with its axes made once (native.ts).
+    if (nativeOp && kernels === 'node' && input.dtype === 'float32') return native.reduce(nativeOp, axes, keepdims, keep);
     const leading = axes.every((a, i) => a === i) && axes.length < input.rank;
     if (byPool && kernels === 'wasm' && input.dtype === 'float32' && leading) return leadingAxesByPool(axes.length, keepdims, byPool === 'mean', (x) => f(x, axes, keepdims));
     // tfjs returns float32 for some integer reductions (mean); the IR keeps the input dtype.
@@ -37,9 +40,9 @@ const reduction =
   };
 
 export const reduce = [
-  lower(ops.ReduceSum, reduction(tf.sum, 'sum')),
-  lower(ops.ReduceMean, reduction(tf.mean, 'mean')),
-  lower(ops.ReduceMax, reduction(tf.max)),
+  lower(ops.ReduceSum, reduction(tf.sum, 'sum', 'Sum')),
+  lower(ops.ReduceMean, reduction(tf.mean, 'mean', 'Mean')),
+  lower(ops.ReduceMax, reduction(tf.max, undefined, 'Max')),
   lower(ops.ArgMax, ({ attrs: { axis, keepdims } }) => (keepdims ? composite((x) => tf.expandDims(tf.argMax(x, axis), axis)) : (x) => tf.argMax(x, axis))),
   // The product of x's dims over axes: a constant when they are known at compile time.
   lower(ops.SizeOf, ({ attrs: { axes }, inputs: [x] }) => {

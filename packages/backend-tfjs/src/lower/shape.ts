@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ops } from '@layerwise/core';
 import { concatAlong, GATHER_ROWS, sliceBox } from '../runtime/custom-kernels.js';
+import * as native from './native.js';
 import { lower } from './table.js';
 import { isStatic } from './util.js';
 
@@ -22,8 +23,9 @@ export const shape = [
   }),
   lower(ops.Transpose, ({ attrs: { perm } }) => (x) => tf.transpose(x, perm)),
   // Rows of x: one memmove per row on wasm and cpu (Layerwise's kernel); tfjs' own elsewhere.
-  lower(ops.Gather, ({ kernels }) =>
-    kernels === 'node' ? (x, indices) => tf.gather(x, indices, 0) : (x, indices) => tf.engine().runKernel(GATHER_ROWS, { x, indices }) as tf.Tensor,
+  // Rows of x: one memmove per row on wasm and cpu (Layerwise's kernel); TensorFlow's GatherV2 on tfjs-node.
+  lower(ops.Gather, ({ kernels, inputs: [x], keep }) =>
+    kernels === 'node' ? native.gather(x.dtype, keep) : (x, indices) => tf.engine().runKernel(GATHER_ROWS, { x, indices }) as tf.Tensor,
   ),
   lower(ops.Pad, ({ attrs: { pads, value }, inputs: [x] }) => {
     const paddings = x.shape.map((_, i) => [pads[i], pads[i + x.rank]] as [number, number]);

@@ -5,6 +5,7 @@ import type { Kernel, Lowering } from '../lower/table.js';
 type Lowerings = ReadonlyMap<string, Lowering>;
 import { activateKernels, isActive, type Kernels } from './kernels.js';
 import { reclaim, TF_DTYPE, TfjsValue } from './values.js';
+import { affineChains, affineKernel, type AffineChain } from './affine.js';
 
 /** One node's work at run time: precomputed at compile time so a run is a tight loop. */
 interface Step {
@@ -87,12 +88,21 @@ export function buildPlan(graph: Graph, lowerings: Lowerings, kernels: Kernels, 
   };
   const steps: Step[] = [];
   const { masked, aliased } = maskFusions(graph, masks);
+  // tfjs-node: per-channel Add/Sub/Mul runs over large activations as one pass (affine.ts).
+  const affine = kernels.name === 'node' ? affineChains(graph) : { chains: new Map<Node, AffineChain>(), inner: new Set<Node>() };
   const scalars = new Map<string, number>();
   try {
     for (const node of graph.nodes) {
       if (aliased.has(node)) {
         // Cast to float32 of a comparison already lowered as a float mask: the same tensor.
         slotOf.set(node.outputs[0], slot(node.inputs[0]));
+        continue;
+      }
+      if (affine.inner.has(node)) continue;
+      const chain = affine.chains.get(node);
+      if (chain) {
+        const inputs = [chain.x, ...chain.steps.map((st) => st.operand)];
+        steps.push({ kernel: affineKernel(chain, keep), args: inputs.map(slot), outs: node.outputs.map(slot), free: [], node });
         continue;
       }
       const lower = masked.has(node) ? masks.get(node.op.name) : lowerings.get(node.op.name);

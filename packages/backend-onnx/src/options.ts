@@ -1,0 +1,58 @@
+import { checkOptions, ConfigError, describeValue, keysOf, suggestKey } from '@layerwise/core';
+import { PROVIDERS, type ProviderOptions } from './runtime/providers.js';
+
+export interface OnnxBackendOptions extends ProviderOptions {
+  /** The ONNX opset the graphs are written in. Default `DEFAULT_OPSET` (17). */
+  opset?: number;
+}
+
+const onnxBackendKeys = keysOf<OnnxBackendOptions>()({
+  opset: true,
+  executionProviders: true,
+  intraOpNumThreads: true,
+  interOpNumThreads: true,
+  graphOptimizationLevel: true,
+  sessionOptions: true,
+});
+
+const LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'] as const;
+
+const suggestion = (value: string, known: readonly string[]) => {
+  const s = suggestKey(value, known);
+  return s ? ` (did you mean '${s}'?)` : '';
+};
+
+/**
+ * The options check every public entry goes through (names, with did-you-mean), and the values
+ * a typo would otherwise carry to ONNX Runtime, which fails later with a less helpful message.
+ */
+export function checkOnnxOptions(where: string, o: OnnxBackendOptions | undefined): void {
+  checkOptions(where, o, onnxBackendKeys);
+  if (!o) return;
+  for (const key of ['intraOpNumThreads', 'interOpNumThreads', 'opset'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ConfigError(`${where}: ${key} must be a positive integer, got ${describeValue(v)}`);
+  }
+  if (o.graphOptimizationLevel !== undefined && !(LEVELS as readonly unknown[]).includes(o.graphOptimizationLevel)) {
+    const v = o.graphOptimizationLevel;
+    throw new ConfigError(
+      `${where}: unknown graphOptimizationLevel ${describeValue(v)}${typeof v === 'string' ? suggestion(v, LEVELS) : ''}. Expected one of: ${LEVELS.join(', ')}`,
+    );
+  }
+  if (o.executionProviders !== undefined) {
+    if (!Array.isArray(o.executionProviders) || o.executionProviders.length === 0)
+      throw new ConfigError(`${where}: executionProviders must be a non-empty array such as ['cuda', 'cpu'], got ${describeValue(o.executionProviders)}`);
+    for (const p of o.executionProviders) {
+      const name: unknown = typeof p === 'object' && p !== null ? (p as { name?: unknown }).name : p;
+      if (typeof name === 'string' && (PROVIDERS as readonly string[]).includes(name)) continue;
+      throw new ConfigError(
+        `${where}: unknown execution provider ${describeValue(name)}${typeof name === 'string' ? suggestion(name, PROVIDERS) : ''}. ` +
+          `onnxruntime-node knows: ${PROVIDERS.join(', ')} (each as a name or { name, …provider options })`,
+      );
+    }
+  }
+  if (o.sessionOptions !== undefined && (o.sessionOptions === null || typeof o.sessionOptions !== 'object' || Array.isArray(o.sessionOptions)))
+    throw new ConfigError(`${where}: sessionOptions must be an object of onnxruntime-node session options, got ${describeValue(o.sessionOptions)}`);
+}
+
+
