@@ -48,6 +48,23 @@ describe('ONNX Runtime options', () => {
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
   });
 
+  it('the memory arena: on for small graphs, off where one sample\'s activation passes 4 MB, overridable', async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    await runOn(onnx());
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true });
+    // One image of 240×360 pixels × 16 channels: 5.5 MB per sample.
+    const big = placeholder([null, 240, 360, 16]);
+    const backend = onnx();
+    const exe = await backend.compile(new Graph([big], [ops.relu(big)]));
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false });
+    const image = Tensor.from(Array.from({ length: 240 * 360 * 16 }, (_, i) => (i % 3) - 1)).reshape([1, 240, 360, 16]);
+    const [y] = await exe.run([backend.upload(image)]);
+    expect(Array.from((await y.read()).data.subarray(0, 6))).toEqual([0, 0, 1, 0, 0, 1]);
+    exe.dispose?.();
+    await runOn(onnx({ sessionOptions: { enableCpuMemArena: false } }));
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false });
+  });
+
   it('graph optimizations disabled compute the same', async () => {
     expect(await runOn(onnx({ graphOptimizationLevel: 'disabled' }))).toEqual(expected);
   });

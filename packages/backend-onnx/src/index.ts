@@ -15,6 +15,14 @@ export type { OnnxGraphBuilder } from './onnx/builder.js';
 export type { ExecutionProvider, ProviderName } from './runtime/providers.js';
 export type { OnnxBackendOptions };
 
+/** Per-sample size of an activation above which a session runs without the memory arena (see memoryArenaFor). */
+const LARGE_ACTIVATION_BYTES = 4 * 2 ** 20;
+const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, bool: 1 };
+/** Bytes of one sample of a value: its dimensions multiplied, the unknown (batch) ones left out. */
+function perSampleBytes(shape: readonly (number | null)[], dtype: string): number {
+  return shape.reduce<number>((n, d) => n * (d ?? 1), BYTES[dtype] ?? 4);
+}
+
 /** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
 export class OnnxBackend implements Backend {
   readonly name = 'onnx';
@@ -42,12 +50,25 @@ export class OnnxBackend implements Backend {
     return heavy ? Math.min(2, availableParallelism()) : 1;
   }
 
+  /**
+   * ONNX Runtime's CPU memory arena for one session: on, except for graphs whose activations are
+   * large per sample (VGG16 on 240×360 photos: 22 MB per image in block 1). The arena grows in
+   * power-of-two chunks it never returns, and for such graphs it held about twice the live
+   * tensors (fine-tuning step at batch 32: 3.9 GB peak RSS with the arena, 2.0 GB without, the
+   * same CPU time); small graphs keep it, where reusing its buffers is what it is for.
+   * `sessionOptions: { enableCpuMemArena }` overrides.
+   */
+  private memoryArenaFor(graph: Graph): boolean {
+    const largest = Math.max(0, ...graph.nodes.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
+    return largest < LARGE_ACTIVATION_BYTES;
+  }
+
   async compile(graph: Graph): Promise<Executable> {
     const { bytes, inputNames, outputNames } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
     const key = createHash('sha1').update(bytes).digest('hex');
     let entry = this.cache.get(key);
     if (!entry) {
-      const options = { ...this.options, intraOpNumThreads: this.threadsFor(graph) };
+      const options = { ...this.options, intraOpNumThreads: this.threadsFor(graph), memoryArena: this.memoryArenaFor(graph) };
       entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), options), users: 0 };
       this.cache.set(key, entry);
       entry.session.catch(() => this.cache.delete(key));

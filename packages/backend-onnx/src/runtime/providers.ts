@@ -43,12 +43,13 @@ export interface ProviderOptions {
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
-export function sessionOptionsFor(o: ProviderOptions, intraOpNumThreads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptionsFor(o: ProviderOptions, intraOpNumThreads: number, memoryArena = true): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: o.executionProviders ?? ['cpu'],
     graphOptimizationLevel: o.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     intraOpNumThreads,
+    enableCpuMemArena: memoryArena,
     ...(o.interOpNumThreads !== undefined ? { interOpNumThreads: o.interOpNumThreads } : {}),
     // Spinning threads steal the core the JS side needs between runs.
     extra: { session: { intra_op: { allow_spinning: '0' } } },

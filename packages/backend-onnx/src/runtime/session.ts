@@ -32,7 +32,11 @@ export class OrtValue implements DeviceValue {
   }
 }
 
-export type SessionOptions = ProviderOptions;
+/** The provider options plus what the backend decides per graph. */
+export interface SessionOptions extends ProviderOptions {
+  /** ONNX Runtime's CPU memory arena (the backend turns it off for graphs with large activations). */
+  memoryArena?: boolean;
+}
 
 /** One onnxruntime session running a whole lowered graph per call. */
 export class OrtExecutable implements Executable {
@@ -46,7 +50,7 @@ export class OrtExecutable implements Executable {
   static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}): Promise<OrtExecutable> {
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1));
+      session = await ort.InferenceSession.create(bytes, sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memoryArena ?? true));
     } catch (e) {
       throw explainProviderError(e, opts.executionProviders);
     }
