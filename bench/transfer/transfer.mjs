@@ -11,6 +11,7 @@
 //   node bench/transfer/transfer.mjs                 (needs `npm run build`)
 //   BENCH_TRANSFER_SIZES=60x90,240x360               sizes (default 60x90; 240x360 takes ~10 min a job here)
 //   BENCH_TRANSFER_PEERS=torch,keras                 peers (default both)
+//   BENCH_TRANSFER_JOBS=finetune,features            jobs (default both)
 //   BENCH_TRANSFER_DIR=/tmp/lw-transfer              where the image sets are made (kept between runs)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,13 +41,14 @@ async function dataSet(root, size) {
 
 export async function runTransferBench(options = {}) {
   const sizes = options.sizes ?? (process.env.BENCH_TRANSFER_SIZES ?? '60x90').split(',');
+  const jobs = options.jobs ?? (process.env.BENCH_TRANSFER_JOBS ?? 'finetune,features').split(',');
   const peers = options.peers ?? (process.env.BENCH_TRANSFER_PEERS ?? 'torch,keras').split(',').filter(Boolean);
   const python = options.python ?? peerPython();
   const root = process.env.BENCH_TRANSFER_DIR ?? join(tmpdir(), 'lw-transfer');
   const rows = [];
   for (const size of sizes) {
     const data = await dataSet(root, size);
-    for (const job of ['finetune', 'features']) {
+    for (const job of jobs) {
       const results = [];
       const run = (label, cmd, args) => {
         try {
