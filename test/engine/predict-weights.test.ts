@@ -1,0 +1,137 @@
+// predict after the weights change gives the new numbers on every backend. The ONNX backend
+// compiles predict with the weights baked in as constants (Backend.bakeWeight), so a changed
+// weight must rebuild that graph: after setWeights, fit, loadWeights and a trainable flip followed
+// by fit. tfjs feeds its weights; the same rules hold there trivially.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Input, Model, Tensor, setSeed, type Backend, type CompileOptions, type Executable, type Graph, type SymbolicTensor } from '@layerwise/core';
+import { Activation, BatchNormalization, Conv2D, Dense, Flatten } from '@layerwise/layers';
+import { OnnxBackend } from '@layerwise/backend-onnx';
+import { BACKENDS } from '../helpers/backends.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lw-predict-weights-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A backend that counts the graphs compiled (by name) and the executables disposed. */
+class Counting implements Backend {
+  readonly name: string;
+  readonly compiled: string[] = [];
+  disposed = 0;
+  bakeWeight?: Backend['bakeWeight'];
+  constructor(private readonly inner: Backend) {
+    this.name = inner.name;
+    if (inner.bakeWeight) this.bakeWeight = (w) => inner.bakeWeight!(w);
+  }
+  async compile(graph: Graph, options?: CompileOptions): Promise<Executable> {
+    this.compiled.push(options?.name ?? '?');
+    const exe = await this.inner.compile(graph, options);
+    return { run: (feeds) => exe.run(feeds), dispose: () => (this.disposed++, exe.dispose()) };
+  }
+  upload(t: Tensor) {
+    return this.inner.upload(t);
+  }
+  count(name: string): number {
+    return this.compiled.filter((n) => n === name).length;
+  }
+}
+
+/** Conv → BatchNormalization → ReLU → Dense: what constant folding changes most (kernel transposes, BN into the conv). */
+function cnn(seed: number): Model {
+  setSeed(seed);
+  const inputs = Input({ shape: [6, 6, 2] });
+  let h = new Conv2D(4, 3, { padding: 'same', name: 'conv' }).apply(inputs) as SymbolicTensor;
+  h = new BatchNormalization({ name: 'bn' }).apply(h) as SymbolicTensor;
+  h = new Activation('relu').apply(h) as SymbolicTensor;
+  const outputs = new Dense(3, { name: 'dense' }).apply(new Flatten().apply(h) as SymbolicTensor) as SymbolicTensor;
+  return new Model({ inputs, outputs });
+}
+
+const x = new Tensor(Float32Array.from({ length: 5 * 6 * 6 * 2 }, (_, i) => Math.sin(i)), [5, 6, 6, 2]);
+const y = new Tensor(Float32Array.from({ length: 5 * 3 }, (_, i) => Math.cos(i)), [5, 3]);
+
+/** The same network with these weights, every weight fed as an input (nothing baked): the reference. */
+const fedOnnx = new OnnxBackend({ maxBakedWeightBytes: 0 });
+async function reference(weights: Tensor[]): Promise<Tensor> {
+  const ref = cnn(99);
+  ref.setBackend(fedOnnx);
+  ref.setWeights(weights);
+  return (await ref.predict(x, { verbose: 0 })) as Tensor;
+}
+
+const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
+async function expectPredictsLike(model: Model, weights: Tensor[]): Promise<Tensor> {
+  const p = (await model.predict(x, { verbose: 0 })) as Tensor;
+  expect(maxDiff(p, await reference(weights))).toBeLessThan(1e-5);
+  return p;
+}
+
+describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend }) => {
+  const baking = name === 'onnx';
+
+  it('predict → setWeights → predict: new numbers; unchanged weights reuse the compiled graph', async () => {
+    const counting = new Counting(backend);
+    const model = cnn(1);
+    model.setBackend(counting);
+    const before = await expectPredictsLike(model, model.getWeights());
+    await model.predict(x, { verbose: 0 });
+    expect(counting.count('predict')).toBe(1);
+
+    const bn = model.getLayer('bn');
+    const [gamma, beta, mean, variance] = bn.getWeights();
+    bn.setWeights([gamma, beta, new Tensor(mean.data.map((v, i) => v + 0.5 * i), mean.shape), variance]);
+    const after = await expectPredictsLike(model, model.getWeights());
+    expect(maxDiff(before, after)).toBeGreaterThan(0.1);
+    // Baked: rebuilt, and the out-of-date graph freed. Fed: the same graph serves the new values.
+    expect(counting.count('predict')).toBe(baking ? 2 : 1);
+    expect(counting.disposed).toBe(baking ? 1 : 0);
+
+    model.setWeights(cnn(2).getWeights());
+    await expectPredictsLike(model, cnn(2).getWeights());
+  });
+
+  it('predict → fit → predict: the trained weights; validation compiles its test step once', async () => {
+    const counting = new Counting(backend);
+    const model = cnn(3);
+    model.setBackend(counting);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = await expectPredictsLike(model, model.getWeights());
+    await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, validationData: [x, y] });
+    const after = await expectPredictsLike(model, model.getWeights());
+    expect(maxDiff(before, after)).toBeGreaterThan(1e-3);
+    expect(counting.count('test')).toBe(1);
+    // Twice more through fit and predict: one predict graph per new set of weights.
+    await model.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0 });
+    await expectPredictsLike(model, model.getWeights());
+    expect(counting.count('predict')).toBe(baking ? 3 : 1);
+  });
+
+  it('a trainable flip alone keeps the predict graph; the fit after it changes only what is trainable', async () => {
+    const counting = new Counting(backend);
+    const model = cnn(4);
+    model.setBackend(counting);
+    await model.predict(x, { verbose: 0 });
+    const conv = model.getLayer('conv');
+    conv.trainable = false;
+    await expectPredictsLike(model, model.getWeights());
+    expect(counting.count('predict')).toBe(1);
+
+    const frozen = conv.getWeights();
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
+    conv.getWeights().forEach((w, i) => expect(maxDiff(w, frozen[i])).toBe(0));
+    await expectPredictsLike(model, model.getWeights());
+  });
+
+  it('predict → loadWeights → predict: the file’s weights', async () => {
+    const source = cnn(5);
+    const file = join(dir, `${name}.weights.h5`);
+    await source.saveWeights(file);
+    const model = cnn(6);
+    model.setBackend(backend);
+    await model.predict(x, { verbose: 0 });
+    await model.loadWeights(file);
+    await expectPredictsLike(model, source.getWeights());
+  });
+});
