@@ -1,7 +1,8 @@
-// predict after the weights change gives the new numbers on every backend. The ONNX backend
-// compiles predict with the weights baked in as constants (Backend.bakeWeight), so a changed
-// weight must rebuild that graph: after setWeights, fit, loadWeights and a trainable flip followed
-// by fit. tfjs feeds its weights; the same rules hold there trivially.
+// predict and evaluate after the weights change give the new numbers on every backend. The ONNX
+// backend compiles them with the weights baked in as constants (Backend.bakeWeight), so a changed
+// weight must rebuild those graphs: after setWeights, fit, loadWeights and a trainable flip
+// followed by fit. fit's validation feeds the weights (one graph per fit). tfjs feeds its weights
+// everywhere; the same rules hold there trivially.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,14 @@ async function reference(weights: Tensor[]): Promise<Tensor> {
   ref.setWeights(weights);
   return (await ref.predict(x, { verbose: 0 })) as Tensor;
 }
+/** evaluate's mse of the reference network with these weights. */
+async function referenceLoss(weights: Tensor[]): Promise<number> {
+  const ref = cnn(99);
+  ref.setBackend(fedOnnx);
+  ref.setWeights(weights);
+  ref.compile({ optimizer: 'sgd', loss: 'mse' });
+  return (await ref.evaluate(x, y, { verbose: 0 })) as number;
+}
 
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
 async function expectPredictsLike(model: Model, weights: Tensor[]): Promise<Tensor> {
@@ -91,16 +100,23 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
     await expectPredictsLike(model, cnn(2).getWeights());
   });
 
-  it('predict → fit → predict: the trained weights; validation compiles its test step once', async () => {
+  it('predict → fit → predict, and evaluate: the trained weights; validation compiles its graph once', async () => {
     const counting = new Counting(backend);
     const model = cnn(3);
     model.setBackend(counting);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const before = await expectPredictsLike(model, model.getWeights());
-    await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, validationData: [x, y] });
+    const lossBefore = (await model.evaluate(x, y, { verbose: 0 })) as number;
+    expect(lossBefore).toBeCloseTo(await referenceLoss(model.getWeights()), 5);
+    const history = await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, validationData: [x, y] });
     const after = await expectPredictsLike(model, model.getWeights());
     expect(maxDiff(before, after)).toBeGreaterThan(1e-3);
-    expect(counting.count('test')).toBe(1);
+    expect(counting.count('validation')).toBe(1);
+    // evaluate sees the trained weights: the last epoch's val_loss, and the reference's loss.
+    const lossAfter = (await model.evaluate(x, y, { verbose: 0 })) as number;
+    expect(lossAfter).toBeCloseTo(history.history.val_loss.at(-1)!, 5);
+    expect(lossAfter).toBeCloseTo(await referenceLoss(model.getWeights()), 5);
+    expect(Math.abs(lossAfter - lossBefore)).toBeGreaterThan(1e-4);
     // Twice more through fit and predict: one predict graph per new set of weights.
     await model.fit(x, y, { epochs: 1, batchSize: 5, verbose: 0 });
     await expectPredictsLike(model, model.getWeights());

@@ -5,16 +5,17 @@ import { buildTrainStep, type TrainStep } from '../training/train-step.js';
 import { buildInferenceStep, newestVersion, type InferenceStep } from '../inference/inference-step.js';
 import type { Model } from './model.js';
 import type { Variable } from './variable.js';
-import { withTrainable } from './trainable.js';
+import { withTrainable, type TrainableSnapshot } from './trainable.js';
 
-export type StepKind = 'train' | 'test' | 'predict';
+/** 'test' is evaluate's step; 'validation' the same graph as fit runs it after each epoch (weights always fed: see build). */
+export type StepKind = 'train' | 'test' | 'validation' | 'predict';
 type Compiled = { exe: Executable; layout: TrainStep | InferenceStep };
 
 /**
  * A model's compiled step graphs, one per backend, mode, trainable flags, data dtypes and
  * chained step count: fit, evaluate and predict compile once and reuse them across calls.
  *
- * A predict graph may hold weights as constants (where the backend asks for it, see
+ * A predict or evaluate graph may hold weights as constants (where the backend asks for it, see
  * `Backend.bakeWeight`): it is rebuilt once one of them has a new value, and an out-of-date one
  * is dropped (freeing what the backend holds for it) at the model's next fit, evaluate or predict.
  */
@@ -30,8 +31,7 @@ export class StepCache {
     // Training sees the flags fixed at the first fit after compile(); the key follows them so a recompile rebuilds.
     // Predict's graph (the forward pass in inference mode) does not depend on the flags.
     const snapshot = kind === 'train' ? model.fixTrainable() : model.compiledTrainable;
-    const trainable = new Set(withTrainable(snapshot, () => model.trainableWeights));
-    const trainableKey = kind === 'predict' ? '' : model.weights.map((w) => (trainable.has(w) ? 1 : 0)).join('');
+    const trainableKey = kind === 'predict' ? '' : flagsKey(model, snapshot);
     const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}`;
     for (;;) {
       let entry = this.entries.get(key);
@@ -74,18 +74,29 @@ export class StepCache {
   }
 }
 
+/** Which weights are trainable under these flags, as a key. */
+function flagsKey(model: Model, snapshot: TrainableSnapshot | null): string {
+  const trainable = new Set(withTrainable(snapshot, () => model.trainableWeights));
+  return model.weights.map((w) => (trainable.has(w) ? 1 : 0)).join('');
+}
+
 /** True when a weight baked into the graph has been assigned since the graph was built. */
 function outOfDate({ layout }: Compiled): boolean {
   return 'baked' in layout && layout.baked.weights.length > 0 && newestVersion(layout.baked.weights) !== layout.baked.version;
 }
 
+/**
+ * predict and evaluate bake the weights the backend asks for. fit's validation does not: it runs
+ * after every epoch, when the weights have just changed, so a baked graph would be rebuilt each
+ * epoch (measured on ONNX: +50-150 ms per epoch for the tutorial's small networks, a 10-20 %
+ * slower fit for the MLP, against nothing gained on their few runs).
+ */
 function build(model: Model, backend: Backend, kind: StepKind, dtypes: DataDtypes | undefined, steps: number): TrainStep | InferenceStep {
-  const what = { train: 'fit', test: 'evaluate', predict: 'predict' }[kind];
-  // Only predict bakes weights: evaluate's main caller is fit's validation, which runs after the
-  // weights changed every epoch, so a baked test step would be rebuilt at every epoch.
-  if (kind === 'predict') return buildInferenceStep(model, undefined, backend.bakeWeight && ((v: Variable) => backend.bakeWeight!(v)));
+  const what = { train: 'fit', test: 'evaluate', validation: 'fit', predict: 'predict' }[kind];
+  const bake = kind !== 'validation' && backend.bakeWeight ? (v: Variable) => backend.bakeWeight!(v) : undefined;
+  if (kind === 'predict') return buildInferenceStep(model, undefined, bake);
   if (!model.objectives || !model.optimizer) throw new ConfigError(`You must call compile() before ${what}()`);
-  if (kind === 'test') return buildInferenceStep(model, model.objectives);
+  if (kind !== 'train') return buildInferenceStep(model, model.objectives, bake);
   if (!dtypes) throw new Error('internal: a train step needs the data dtypes');
   return buildTrainStep(model, model.objectives, model.optimizer, dtypes, steps);
 }
