@@ -44,9 +44,9 @@ export function evaluationStream(model: Model, x: unknown, y: unknown, args: Eva
   return new ArrayStream([...xs, ...ys], xs.length, batchSize, { resident: false, shuffle: false });
 }
 
-/** One pass over a stream through the test step (fit's validation: `kind` 'validation'): the running means of every logged value. */
-export async function evaluateStream(model: Model, stream: BatchStream, verbose: number, kind: 'test' | 'validation' = 'test'): Promise<RunningMeans> {
-  const runner = await InferenceRunner.open(model, kind, (step) => [...step.fetches.logs.values()]);
+/** One pass over a stream through the test step: the running means of every logged value. */
+export async function evaluateStream(model: Model, stream: BatchStream, verbose: number): Promise<RunningMeans> {
+  const runner = await InferenceRunner.open(model, 'test', (step) => [...step.fetches.logs.values()]);
   const means = new RunningMeans([...runner.step.fetches.logs.keys()]);
   const bar = stream.steps ? new Progbar(stream.steps, verbose) : null;
   try {

@@ -20,7 +20,7 @@ export class InferenceRunner {
   ) {}
 
   /** `fetch`: which of the step's values each run returns (its outputs for predict, its logged values for evaluate). */
-  static async open(model: Model, kind: 'test' | 'validation' | 'predict', fetch: (step: InferenceStep) => Value[]): Promise<InferenceRunner> {
+  static async open(model: Model, kind: 'test' | 'predict', fetch: (step: InferenceStep) => Value[]): Promise<InferenceRunner> {
     const { exe, layout: step, backend } = await model.executable<InferenceStep>(kind);
     const weights = new Map([...step.feeds.weights].map(([v, input]) => [input, backend.upload(v.value)]));
     const inputs = [...step.feeds.x, ...step.feeds.y];

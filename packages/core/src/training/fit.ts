@@ -86,7 +86,7 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
       if (b === 0) continue;
       await session.writeBack();
       const logs = session.logs();
-      if (validation) Object.assign(logs, (await evaluateStream(model, validation, 0, 'validation')).logs('val_'));
+      if (validation) Object.assign(logs, (await evaluateStream(model, validation, 0)).logs('val_'));
       await session.callbacks.epoch('onEpochEnd', epoch, logs);
     }
   } finally {
