@@ -2,7 +2,8 @@
 // Zoo inference throughput (issue 10): VGG16, ResNet50 and InceptionV3 at batch 1 and 8, in
 // images/s, on Layerwise's ONNX backend (model.predict) against
 //   - raw onnxruntime-node running the ONNX file Layerwise exports for the same model, with the
-//     session options Layerwise uses (so the difference is Layerwise's own overhead), and
+//     session options Layerwise uses, memory arena included (so the difference is Layerwise's own
+//     overhead), and
 //   - PyTorch: torchvision's same architectures (bench/peers/zoo_torch.py), same thread count.
 // The three alternate round by round so they share the machine's load. Within a round Layerwise
 // and raw ORT alternate call by call (the order flipping each pair), then PyTorch runs; images/s
@@ -79,6 +80,18 @@ async function startTorch(python, threads) {
   };
 }
 
+/**
+ * backend-onnx's memoryArenaFor, on the layers' outputs: ONNX Runtime's memory arena stays on
+ * unless an activation passes 4 MB per sample (VGG16 and InceptionV3 here, not ResNet50). Off, it
+ * costs inference a few percent (measured on the exported files, arena off ÷ on: VGG16 1.02 at
+ * batch 1 and 1.06 at batch 8, InceptionV3 1.08 at batch 8): a cost of that memory rule, not of
+ * Layerwise's predict, so raw ORT runs with the same setting.
+ */
+function memoryArena(model) {
+  const perSample = (shape) => shape.slice(1).reduce((n, d) => n * (d ?? 1), 4);
+  return Math.max(...model.layers.map((l) => perSample(l.output.shape))) < 4 * 2 ** 20;
+}
+
 /** A batch of images in the model's preprocessed range (values do not change the time). */
 function batchOf(batch, size) {
   const data = new Float32Array(batch * size * size * 3);
@@ -113,11 +126,12 @@ export async function runZooBench(options = {}) {
       model.setBackend(new OnnxBackend({ intraOpNumThreads: threads }));
       const file = join(dir, `${name}.onnx`);
       await model.export(file, { format: 'onnx' });
-      // The options OrtExecutable gives Layerwise's own sessions.
+      // The options OrtExecutable gives Layerwise's own sessions, its memory-arena rule included.
       const session = await ort.InferenceSession.create(file, {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         intraOpNumThreads: threads,
+        enableCpuMemArena: memoryArena(model),
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       rmSync(file, { force: true });

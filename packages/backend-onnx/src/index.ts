@@ -75,7 +75,9 @@ export class OnnxBackend implements Backend {
    * `sessionOptions: { enableCpuMemArena }` overrides.
    */
   private memoryArenaFor(graph: Graph): boolean {
-    const largest = Math.max(0, ...graph.nodes.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
+    // Constants (weights baked into predict's graph) are not activations.
+    const computed = graph.nodes.filter((n) => n.op.name !== 'Constant');
+    const largest = Math.max(0, ...computed.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
     return largest < LARGE_ACTIVATION_BYTES;
   }
 

@@ -1,7 +1,8 @@
 // predict's graphs hold the weights up to maxBakedWeightBytes as constants, and large constants
 // reach onnxruntime as external data from their own memory: the session copies them, and two
 // graphs differing only in a constant's values never share a session.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import ort from 'onnxruntime-node';
 import { ConfigError, Graph, Input, Model, Tensor, ops, placeholder, setSeed, type SymbolicTensor, type Value, type Variable } from '@layerwise/core';
 import { BatchNormalization, Conv2D, Dense, Flatten } from '@layerwise/layers';
 import { OnnxBackend } from '@layerwise/backend-onnx';
@@ -17,6 +18,8 @@ function cnn(): Model {
 }
 
 describe('predict with baked weights (ONNX backend)', () => {
+  afterEach(() => vi.restoreAllMocks());
+
   // conv kernel 3·3·2·40 floats = 2,880 bytes; BN's vectors and biases 160 bytes or less; dense kernel 16·40·3 floats = 7,680 bytes.
   it.each([
     { limit: undefined, fed: [] },
@@ -60,6 +63,16 @@ describe('predict with baked weights (ONNX backend)', () => {
     expect(await run(second)).toBe(6000);
     first.dispose();
     second.dispose();
+  });
+
+  it('a large baked weight is not an activation: the memory arena stays on', async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    const x = placeholder([null, 1600], 'float32', 'x');
+    const kernel = new Tensor(new Float32Array(1600 * 1000).fill(1e-3), [1600, 1000]); // 6.4 MB, one sample's output 4 kB
+    const backend = new OnnxBackend();
+    const exe = await backend.compile(new Graph([x], [ops.matmul(x, ops.constant(kernel))]));
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true });
+    exe.dispose();
   });
 
   it('rejects a maxBakedWeightBytes that is not a number ≥ 0', () => {
