@@ -89,7 +89,7 @@ async function startTorch(python, threads) {
  */
 function memoryArena(model) {
   const perSample = (shape) => shape.slice(1).reduce((n, d) => n * (d ?? 1), 4);
-  return Math.max(...model.layers.map((l) => perSample(l.output.shape))) < 4 * 2 ** 20;
+  return Math.max(...model.layers.flatMap((l) => l.inboundNodes.flatMap((n) => n.outputs)).map((t) => perSample(t.shape))) < 4 * 2 ** 20;
 }
 
 /** A batch of images in the model's preprocessed range (values do not change the time). */
