@@ -25,7 +25,7 @@ let x = inputs;
 const blocks = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]];
 blocks.forEach((filters, b) => {
   filters.forEach((f, i) => (x = new Conv2D(f, 3, { padding: 'same', activation: 'relu', name: `block${b + 1}_conv${i + 1}` }).apply(x)));
-  x = new MaxPooling2D(2, { strides: 2, name: `block${b + 1}_pool` }).apply(x);
+  x = new MaxPooling2D({ poolSize: 2, strides: 2, name: `block${b + 1}_pool` }).apply(x);
 });
 x = new Flatten({ name: 'flatten' }).apply(x);
 x = new Dense(4096, { activation: 'relu', name: 'fc1' }).apply(x);

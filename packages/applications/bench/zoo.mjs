@@ -2,11 +2,14 @@
 // Zoo inference throughput (issue 10): VGG16, ResNet50 and InceptionV3 at batch 1 and 8, in
 // images/s, on Layerwise's ONNX backend (model.predict) against
 //   - raw onnxruntime-node running the ONNX file Layerwise exports for the same model, with the
-//     session options Layerwise uses (so the difference is Layerwise's own overhead), and
+//     session options Layerwise uses, memory arena included (so the difference is Layerwise's own
+//     overhead), and
 //   - PyTorch: torchvision's same architectures (bench/peers/zoo_torch.py), same thread count.
-// The three alternate round by round (Layerwise, raw ORT, PyTorch, Layerwise, …) so they share
-// the machine's load; the medians of the rounds are compared. Random weights: inference time
-// does not depend on the values.
+// The three alternate round by round so they share the machine's load. Within a round Layerwise
+// and raw ORT alternate call by call (the order flipping each pair), then PyTorch runs; images/s
+// are the medians of the rounds, and Layerwise's overhead over raw ORT is the median of the
+// per-pair time ratios (a busy machine's load swings within seconds: a pair sees the same load,
+// a round barely does). Random weights: inference time does not depend on the values.
 //
 //   node packages/applications/bench/zoo.mjs            (needs `npm run build`; prints a table)
 //   BENCH_ZOO_MODELS=vgg16,resnet50,inception_v3  BENCH_ZOO_BATCHES=1,8
@@ -29,16 +32,27 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const BUILDERS = { vgg16: [VGG16, 224], resnet50: [ResNet50, 224], inception_v3: [InceptionV3, 299] };
 
-/** Call `step` (one batch) for at least `seconds` and two calls, after one warm-up call: images/s. */
-async function timed(step, batch, seconds) {
-  await step();
-  let runs = 0;
-  const start = performance.now();
-  while (runs < 2 || performance.now() - start < seconds * 1000) {
-    await step();
-    runs++;
+/**
+ * Layerwise's `lw` and raw ORT's `raw` (one batch each) call by call, the order flipping each pair,
+ * until each has had `seconds` and two calls, after one warm-up call each: both rates in images/s
+ * and each pair's time ratio (Layerwise ÷ raw).
+ */
+async function paired(lw, raw, batch, seconds) {
+  await lw();
+  await raw();
+  const time = { lw: 0, raw: 0 };
+  const ratios = [];
+  while (ratios.length < 2 || time.lw < seconds * 1000 || time.raw < seconds * 1000) {
+    const pair = {};
+    for (const side of ratios.length % 2 ? ['raw', 'lw'] : ['lw', 'raw']) {
+      const start = performance.now();
+      await (side === 'lw' ? lw : raw)();
+      pair[side] = performance.now() - start;
+      time[side] += pair[side];
+    }
+    ratios.push(pair.lw / pair.raw);
   }
-  return (runs * batch) / ((performance.now() - start) / 1000);
+  return { lw: (ratios.length * batch) / (time.lw / 1000), raw: (ratios.length * batch) / (time.raw / 1000), ratios };
 }
 
 /** The PyTorch peer as a long-lived child: one request per line, one JSON line back. */
@@ -64,6 +78,18 @@ async function startTorch(python, threads) {
       child.kill();
     },
   };
+}
+
+/**
+ * backend-onnx's memoryArenaFor, on the layers' outputs: ONNX Runtime's memory arena stays on
+ * unless an activation passes 4 MB per sample (VGG16 and InceptionV3 here, not ResNet50). Off, it
+ * costs inference a few percent (measured on the exported files, arena off ÷ on: VGG16 1.02 at
+ * batch 1 and 1.06 at batch 8, InceptionV3 1.08 at batch 8): a cost of that memory rule, not of
+ * Layerwise's predict, so raw ORT runs with the same setting.
+ */
+function memoryArena(model) {
+  const perSample = (shape) => shape.slice(1).reduce((n, d) => n * (d ?? 1), 4);
+  return Math.max(...model.layers.flatMap((l) => l.inboundNodes.flatMap((n) => n.outputs)).map((t) => perSample(t.shape))) < 4 * 2 ** 20;
 }
 
 /** A batch of images in the model's preprocessed range (values do not change the time). */
@@ -100,11 +126,12 @@ export async function runZooBench(options = {}) {
       model.setBackend(new OnnxBackend({ intraOpNumThreads: threads }));
       const file = join(dir, `${name}.onnx`);
       await model.export(file, { format: 'onnx' });
-      // The options OrtExecutable gives Layerwise's own sessions.
+      // The options OrtExecutable gives Layerwise's own sessions, its memory-arena rule included.
       const session = await ort.InferenceSession.create(file, {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         intraOpNumThreads: threads,
+        enableCpuMemArena: memoryArena(model),
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       rmSync(file, { force: true });
@@ -112,9 +139,12 @@ export async function runZooBench(options = {}) {
         const x = batchOf(batch, size);
         const feed = { [session.inputNames[0]]: new ort.Tensor('float32', x.data, x.shape) };
         const sides = { layerwise: [], ort: [], torch: [] };
+        const ratios = [];
         for (let r = 0; r < rounds; r++) {
-          sides.layerwise.push(await timed(() => model.predict(x, { batchSize: batch, verbose: 0 }), batch, seconds));
-          sides.ort.push(await timed(() => session.run(feed), batch, seconds));
+          const round = await paired(() => model.predict(x, { batchSize: batch, verbose: 0 }), () => session.run(feed), batch, seconds);
+          sides.layerwise.push(round.lw);
+          sides.ort.push(round.raw);
+          ratios.push(...round.ratios);
           if (torch) sides.torch.push(await torch.run(name, batch, seconds));
           load.push(loadavg()[0]);
         }
@@ -129,7 +159,8 @@ export async function runZooBench(options = {}) {
           ort_images_per_s: raw,
           torch_images_per_s: pt,
           layerwise_over_torch: pt ? lw / pt : null,
-          overhead_over_ort: raw / lw - 1,
+          overhead_over_ort: median(ratios) - 1,
+          pairs: ratios.length,
           rounds: { layerwise: sides.layerwise.map(round1), ort: sides.ort.map(round1), torch: sides.torch.map(round1) },
           torch_error: torchError,
         };
@@ -150,12 +181,12 @@ const round1 = (v) => Math.round(v * 10) / 10;
 /** The table bench/run.mjs prints. */
 export function zooTable(result) {
   const lines = [
-    `| model | batch | Layerwise img/s | raw ORT img/s | PyTorch img/s | Layerwise ÷ PyTorch | overhead over raw ORT |`,
+    `| model | batch | Layerwise img/s | raw ORT img/s | PyTorch img/s | Layerwise ÷ PyTorch | overhead over raw ORT (median of pairs) |`,
     `| --- | ---: | ---: | ---: | ---: | ---: | ---: |`,
   ];
   for (const r of result.rows)
     lines.push(
-      `| ${r.model} | ${r.batch} | ${r.layerwise_images_per_s.toFixed(2)} | ${r.ort_images_per_s.toFixed(2)} | ${r.torch_images_per_s === null ? `skipped: ${r.torch_error}` : r.torch_images_per_s.toFixed(2)} | ${r.layerwise_over_torch === null ? '' : `${r.layerwise_over_torch.toFixed(2)}×`} | ${(r.overhead_over_ort * 100).toFixed(1)}% |`,
+      `| ${r.model} | ${r.batch} | ${r.layerwise_images_per_s.toFixed(2)} | ${r.ort_images_per_s.toFixed(2)} | ${r.torch_images_per_s === null ? `skipped: ${r.torch_error}` : r.torch_images_per_s.toFixed(2)} | ${r.layerwise_over_torch === null ? '' : `${r.layerwise_over_torch.toFixed(2)}×`} | ${(r.overhead_over_ort * 100).toFixed(1)}% (${r.pairs} pairs) |`,
     );
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor } from '@layerwise/core';
+import { atomicWrite, ConfigError, type Backend, type Executable, type Graph, type Tensor, type WeightInfo } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue } from './runtime/session.js';
@@ -23,6 +23,17 @@ function perSampleBytes(shape: readonly (number | null)[], dtype: string): numbe
   return shape.reduce<number>((n, d) => n * (d ?? 1), BYTES[dtype] ?? 4);
 }
 
+/**
+ * Constant weights let onnxruntime fold the NHWC→OIHW kernel transposes and BatchNormalization
+ * into the convolutions and pre-pack the filters once per session, where weights fed as inputs
+ * redo that at every run (ResNet50 at batch 1 ran 5-9× slower so). The cost is memory: the session
+ * keeps its own copies (up to ~2-3× the baked bytes while it is made), so a weight as large as
+ * VGG16's fc1 (392 MiB, a matrix product gaining little from pre-packing) stays an input.
+ */
+const DEFAULT_MAX_BAKED_BYTES = 16 * 2 ** 20;
+/** Initializers from this size on go to onnxruntime as external data, straight from their own memory. */
+const EXTERNAL_FROM_BYTES = 4096;
+
 /** The ONNX Runtime backend: each graph becomes one ONNX model run by one session. */
 export class OnnxBackend implements Backend {
   readonly name = 'onnx';
@@ -32,6 +43,11 @@ export class OnnxBackend implements Backend {
 
   constructor(private options: OnnxBackendOptions = {}) {
     checkOnnxOptions('OnnxBackend', options);
+  }
+
+  /** predict and evaluate hold the weights up to `maxBakedWeightBytes` as constants (see DEFAULT_MAX_BAKED_BYTES for why). */
+  bakeWeight(weight: WeightInfo): boolean {
+    return weight.size * BYTES[weight.dtype] <= (this.options.maxBakedWeightBytes ?? DEFAULT_MAX_BAKED_BYTES);
   }
 
   describe(): string {
@@ -59,17 +75,21 @@ export class OnnxBackend implements Backend {
    * `sessionOptions: { enableCpuMemArena }` overrides.
    */
   private memoryArenaFor(graph: Graph): boolean {
-    const largest = Math.max(0, ...graph.nodes.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
+    // Constants (weights baked into predict's graph) are not activations.
+    const computed = graph.nodes.filter((n) => n.op.name !== 'Constant');
+    const largest = Math.max(0, ...computed.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
     return largest < LARGE_ACTIVATION_BYTES;
   }
 
   async compile(graph: Graph): Promise<Executable> {
-    const { bytes, inputNames, outputNames } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET);
-    const key = createHash('sha1').update(bytes).digest('hex');
+    const { bytes, inputNames, outputNames, externalData } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET, { externalFrom: EXTERNAL_FROM_BYTES });
+    const hash = createHash('sha1').update(bytes);
+    for (const { data } of externalData) hash.update(data);
+    const key = hash.digest('hex');
     let entry = this.cache.get(key);
     if (!entry) {
       const options = { ...this.options, intraOpNumThreads: this.threadsFor(graph), memoryArena: this.memoryArenaFor(graph) };
-      entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), options), users: 0 };
+      entry = { session: OrtExecutable.create(bytes, inputNames, outputNames, graph.outputs.map((o) => o.dtype), options, externalData), users: 0 };
       this.cache.set(key, entry);
       entry.session.catch(() => this.cache.delete(key));
     }

@@ -4,6 +4,13 @@ import { PROVIDERS, type ProviderOptions } from './runtime/providers.js';
 export interface OnnxBackendOptions extends ProviderOptions {
   /** The ONNX opset the graphs are written in. Default `DEFAULT_OPSET` (17). */
   opset?: number;
+  /**
+   * predict's and evaluate's graphs hold the weights of at most this many bytes as constants
+   * (default 16 MiB: every weight of ResNet50, InceptionV3, Xception, MobileNetV2, all but VGG's
+   * two large Dense kernels); larger ones are fed at each run. `0`: every weight is fed;
+   * `Infinity`: every weight is baked.
+   */
+  maxBakedWeightBytes?: number;
 }
 
 const onnxBackendKeys = keysOf<OnnxBackendOptions>()({
@@ -13,6 +20,7 @@ const onnxBackendKeys = keysOf<OnnxBackendOptions>()({
   interOpNumThreads: true,
   graphOptimizationLevel: true,
   sessionOptions: true,
+  maxBakedWeightBytes: true,
 });
 
 const LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'] as const;
@@ -33,6 +41,9 @@ export function checkOnnxOptions(where: string, o: OnnxBackendOptions | undefine
     const v = o[key];
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ConfigError(`${where}: ${key} must be a positive integer, got ${describeValue(v)}`);
   }
+  const max = o.maxBakedWeightBytes;
+  if (max !== undefined && !(typeof max === 'number' && max >= 0))
+    throw new ConfigError(`${where}: maxBakedWeightBytes must be a number ≥ 0 (bytes; Infinity bakes every weight), got ${describeValue(max)}`);
   if (o.graphOptimizationLevel !== undefined && !(LEVELS as readonly unknown[]).includes(o.graphOptimizationLevel)) {
     const v = o.graphOptimizationLevel;
     throw new ConfigError(

@@ -1,14 +1,34 @@
 import { UnsupportedOpError, type Graph, type Value } from '@layerwise/core';
 import type { Lowering } from '../lower/table.js';
 import { OnnxGraphBuilder } from './builder.js';
-import { encodeModel, ONNX_DTYPE, type ValueInfoSpec } from './model.js';
+import { Tensor } from '@layerwise/core';
+import { encodeModel, ONNX_DTYPE, rawBytes, type ValueInfoSpec } from './model.js';
 
 export const DEFAULT_OPSET = 17;
+
+/** An initializer kept out of the model bytes: onnxruntime reads it from this memory ("file" `path`) and copies it. */
+export interface ExternalTensor {
+  path: string;
+  data: Uint8Array;
+}
 
 export interface LoweredGraph {
   bytes: Uint8Array;
   inputNames: string[];
   outputNames: string[];
+  /** The initializers stored as external data (see `externalFrom`). */
+  externalData: ExternalTensor[];
+}
+
+export interface LowerOptions {
+  /** Name inputs and outputs after their values (exported files). */
+  readableNames?: boolean;
+  /**
+   * Initializers of at least this many bytes stay out of the model bytes, as external data read
+   * from their own memory (baked weights: no copy into the serialized model, nor the protobuf
+   * copy onnxruntime would parse it into). Default: none (a self-contained model, as exported).
+   */
+  externalFrom?: number;
 }
 
 const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
@@ -16,11 +36,8 @@ const sanitize = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 /** An IR shape for a graph input or output: a leading null is the symbolic 'batch'; any other null gets a name of its own. */
 const dimsOf = (name: string, shape: readonly (number | null)[]) => shape.map((d, i) => (d !== null ? d : i === 0 ? 'batch' : `${name}_dim${i}`));
 
-/**
- * Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds`
- * order. `readableNames` (for exported files) names inputs and outputs after their values.
- */
-export function lowerGraph(graph: Graph, lowerings: ReadonlyMap<string, Lowering>, opset = DEFAULT_OPSET, options: { readableNames?: boolean } = {}): LoweredGraph {
+/** Lower an IR graph to a serialized ONNX model: feeds become graph inputs in `graph.feeds` order. */
+export function lowerGraph(graph: Graph, lowerings: ReadonlyMap<string, Lowering>, opset = DEFAULT_OPSET, options: LowerOptions = {}): LoweredGraph {
   const g = new OnnxGraphBuilder(opset);
   const names = new Map<Value, string>();
   const used = new Set<string>();
@@ -52,6 +69,13 @@ export function lowerGraph(graph: Graph, lowerings: ReadonlyMap<string, Lowering
     return { name, elemType: ONNX_DTYPE[v.dtype], shape: dimsOf(name, v.shape) };
   });
 
+  const externalData: ExternalTensor[] = [];
+  const from = options.externalFrom ?? Infinity;
+  for (const init of g.initializers)
+    if (init.tensor instanceof Tensor && init.tensor.data.byteLength >= from) {
+      init.external = true;
+      externalData.push({ path: init.name, data: rawBytes(init.tensor) });
+    }
   const bytes = encodeModel({ opset, graphName: graph.name, nodes: g.nodes, initializers: g.initializers, inputs, outputs, producerVersion: '0.1.0' });
-  return { bytes, inputNames: inputs.map((i) => i.name), outputNames: outputs.map((o) => o.name) };
+  return { bytes, inputNames: inputs.map((i) => i.name), outputNames: outputs.map((o) => o.name), externalData };
 }

@@ -21,6 +21,8 @@ export interface ValueInfoSpec {
 export interface Initializer {
   name: string;
   tensor: Tensor | { int64: bigint[]; shape: number[] };
+  /** Stored outside the model bytes (ONNX external data, location = the initializer's name), handed to onnxruntime from memory. */
+  external?: boolean;
 }
 export interface ModelSpec {
   opset: number;
@@ -38,13 +40,21 @@ export function irVersionFor(opset: number): number {
   return table.find(([from]) => opset >= from)?.[1] ?? 3;
 }
 
+/** A tensor's bytes as they are in memory (little-endian, as ONNX's raw_data). */
+export const rawBytes = (t: Tensor): Uint8Array => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+
 // Field numbers from onnx.proto.
-function writeTensor(w: ProtoWriter, name: string, t: Initializer['tensor']): void {
+function writeTensor(w: ProtoWriter, name: string, t: Initializer['tensor'], external = false): void {
   if (t instanceof Tensor) {
     w.packedInts(1, t.shape);
     w.int(2, ONNX_DTYPE[t.dtype]);
     w.string(8, name);
-    w.bytes(9, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    if (external) {
+      // external_data (StringStringEntryProto key=1 value=2): the whole "file" named after the tensor; data_location EXTERNAL.
+      const entries: [string, string][] = [['location', name], ['offset', '0'], ['length', String(t.data.byteLength)]];
+      for (const [key, value] of entries) w.message(13, (e) => e.string(1, key).string(2, value));
+      w.int(14, 1);
+    } else w.bytes(9, rawBytes(t));
   } else {
     w.packedInts(1, t.shape);
     w.int(2, ONNX_DTYPE.int64);
@@ -93,7 +103,7 @@ export function encodeModel(m: ModelSpec): Uint8Array {
         for (const [k, v] of Object.entries(n.attrs)) nw.message(5, (a) => writeAttr(a, k, v));
       });
     g.string(2, m.graphName);
-    for (const init of m.initializers) g.message(5, (t) => writeTensor(t, init.name, init.tensor));
+    for (const init of m.initializers) g.message(5, (t) => writeTensor(t, init.name, init.tensor, init.external));
     for (const i of m.inputs) g.message(11, (v) => writeValueInfo(v, i));
     for (const o of m.outputs) g.message(12, (v) => writeValueInfo(v, o));
   });

@@ -1,6 +1,7 @@
 import ort from 'onnxruntime-node';
 import { Tensor, type DeviceValue, type DType, type Executable } from '@layerwise/core';
 import { explainProviderError, sessionOptionsFor, type ProviderOptions } from './providers.js';
+import type { ExternalTensor } from '../onnx/lower-graph.js';
 
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', int32: 'int32', uint8: 'uint8', bool: 'bool' };
 
@@ -47,10 +48,17 @@ export class OrtExecutable implements Executable {
     private outputDtypes: DType[],
   ) {}
 
-  static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}): Promise<OrtExecutable> {
+  /**
+   * `externalData`: initializers kept out of `bytes`. onnxruntime copies them into the session
+   * (checked: overwriting the buffers afterwards changes nothing), so they need not outlive this call.
+   */
+  static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}, externalData: ExternalTensor[] = []): Promise<OrtExecutable> {
+    const options = sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memoryArena ?? true);
+    // Shared memory is refused as it is at run time (see OrtValue.wrap): copied.
+    if (externalData.length) options.externalData = externalData.map(({ path, data }) => ({ path, data: data.buffer instanceof SharedArrayBuffer ? data.slice() : data }));
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memoryArena ?? true));
+      session = await ort.InferenceSession.create(bytes, options);
     } catch (e) {
       throw explainProviderError(e, opts.executionProviders);
     }

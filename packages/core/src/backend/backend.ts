@@ -14,8 +14,24 @@ export interface Backend {
   upload(t: Tensor): DeviceValue;
   /** One line for logs: what this backend runs on. */
   describe?(): string;
+  /**
+   * Whether inference graphs (predict) should hold this weight as a constant compiled into the
+   * executable instead of taking it as an input at every run. A backend says yes where constants
+   * pay: it can fold and pre-pack them once (ONNX Runtime folds the kernel transposes and
+   * BatchNormalization into the convolutions). Core rebuilds such a graph when a weight it holds
+   * is assigned a new value. Without this method every weight is an input.
+   */
+  bakeWeight?(weight: WeightInfo): boolean;
   /** Write a graph as a standalone model file in this backend's format ('onnx' …), if it has one. */
   exportGraph?(graph: Graph, path: string, format: string): Promise<void>;
+}
+
+/** What `bakeWeight` is asked about: a weight's name, shape, dtype and number of elements. */
+export interface WeightInfo {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly size: number;
 }
 
 export interface CompileOptions {

@@ -9,20 +9,27 @@ import type { Variable } from './variable.js';
  */
 export class TraceContext {
   readonly variableValues = new Map<Variable, Value>();
+  /** The weights read as constants (a subset of variableValues' keys). */
+  readonly baked = new Set<Variable>();
   readonly updates = new Map<Variable, Value>();
   readonly losses: Value[] = [];
 
-  /** `bakeWeights`: weights become constants in the graph (for exported inference models). */
+  /**
+   * `bakeWeights`: which weights become constants in the graph — all (exported inference
+   * models), none (training), or those a test accepts (predict on a backend that folds constants).
+   */
   constructor(
     readonly training: boolean,
-    readonly bakeWeights = false,
+    readonly bakeWeights: boolean | ((v: Variable) => boolean) = false,
   ) {}
 
   /** The graph value of a weight (one graph input per weight, or a constant when baked). */
   read(v: Variable): Value {
     let value = this.variableValues.get(v);
     if (!value) {
-      value = this.bakeWeights ? constant(v.value) : placeholder(v.shape, v.dtype, v.name);
+      const bake = typeof this.bakeWeights === 'function' ? this.bakeWeights(v) : this.bakeWeights;
+      value = bake ? constant(v.value) : placeholder(v.shape, v.dtype, v.name);
+      if (bake) this.baked.add(v);
       this.variableValues.set(v, value);
     }
     return value;

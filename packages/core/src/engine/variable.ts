@@ -9,6 +9,9 @@ export interface DeferredValue {
   make: () => Tensor;
 }
 
+/** Counts weight assignments process-wide: every assignment gets a number larger than all before it. */
+let assignments = 0;
+
 /**
  * A named weight (`dense_1/kernel`): its host value, whether training updates it, its regularizer.
  * The initial value may be deferred (see deferInitialValues): drawn on the first read of `value`,
@@ -17,6 +20,7 @@ export interface DeferredValue {
 export class Variable {
   private current: Tensor | null;
   private deferred: DeferredValue | null;
+  private stamp = ++assignments;
 
   constructor(
     readonly name: string,
@@ -37,6 +41,16 @@ export class Variable {
   set value(t: Tensor) {
     this.current = t;
     this.deferred = null;
+    this.stamp = ++assignments;
+  }
+  /**
+   * Changes at every assignment of `value` (setWeights, loadWeights, the end of a fit epoch …),
+   * to a number larger than any version before it: a compiled graph holding this weight as a
+   * constant is out of date once the version differs from the one it was built with. (Values are
+   * replaced, never written in place: mutating `value.data` is not seen.)
+   */
+  get version(): number {
+    return this.stamp;
   }
   get shape(): number[] {
     return this.current?.shape ?? this.deferred!.shape;

@@ -5,25 +5,42 @@ import type { Variable } from '../engine/variable.js';
 import { lossAndMetrics, targetPlaceholders } from '../training/loss-graph.js';
 import type { Objectives } from '../training/objectives.js';
 
-/** An inference graph's feeds and fetches, by role; weights are inputs (uploaded once per evaluate/predict). */
+/**
+ * An inference graph's feeds and fetches, by role. Weights are inputs (uploaded once per
+ * evaluate/predict call) or, where the backend asks for it, constants compiled into the graph
+ * (`baked`: the graph is out of date once one of them is assigned a new value).
+ */
 export interface InferenceStep {
   graph: Graph;
   feeds: { x: Value[]; y: Value[]; weights: Map<Variable, Value> };
   /** predict: the model's outputs, in order; test (evaluate): the logged values by key. */
   fetches: { outputs: Value[]; logs: Map<string, Value> };
+  /** The weights held as constants, and the newest of their versions when the graph was built. */
+  baked: { weights: Variable[]; version: number };
 }
 
-/** Forward in inference mode: the model's outputs (predict), or with objectives the test step's loss and metrics (evaluate). */
-export function buildInferenceStep(model: Model, objectives?: Objectives): InferenceStep {
-  const ctx = new TraceContext(false);
+/**
+ * Forward in inference mode: the model's outputs (predict), or with objectives the test step's
+ * loss and metrics (evaluate). `bake` picks the weights that become constants (none by default).
+ */
+export function buildInferenceStep(model: Model, objectives?: Objectives, bake?: (v: Variable) => boolean): InferenceStep {
+  const ctx = new TraceContext(false, bake ?? false);
   const x = model.inputs.map((t, i) => placeholder(t.shape, t.dtype, `x${i}`));
   const preds = model.runGraph(x, ctx);
   const y = objectives ? targetPlaceholders(objectives) : [];
   const logs = objectives ? lossAndMetrics(ctx, objectives, y, preds, trainableRead(model, ctx)) : new Map<string, Value>();
-  const weights = new Map(ctx.variableValues);
+  const weights = new Map([...ctx.variableValues].filter(([v]) => !ctx.baked.has(v)));
   const outputs = objectives ? [] : preds;
   const graph = new Graph([...x, ...y, ...weights.values()], objectives ? [...logs.values()] : outputs, objectives ? 'test_step' : 'predict');
-  return { graph, feeds: { x, y, weights }, fetches: { outputs, logs } };
+  const baked = [...ctx.baked];
+  return { graph, feeds: { x, y, weights }, fetches: { outputs, logs }, baked: { weights: baked, version: newestVersion(baked) } };
+}
+
+/** The newest version among these weights: it changes whenever one of them is assigned (versions only grow). */
+export function newestVersion(weights: readonly Variable[]): number {
+  let newest = 0;
+  for (const v of weights) newest = Math.max(newest, v.version);
+  return newest;
 }
 
 function trainableRead(model: Model, ctx: TraceContext): Variable[] {
