@@ -2,7 +2,7 @@
 // classifier or pooling head, and the model with its weights.
 import { checkOptions, ConfigError, Input, keysOf, Model, SymbolicTensor, deferInitialValues } from '@layerwise/core';
 import { Dense, GlobalAveragePooling2D, GlobalMaxPooling2D } from '@layerwise/layers';
-import { obtainInputShape, pyShape, validateActivation, type InputShape } from './imagenet-utils.js';
+import { obtainInputShape, validateActivation, type InputShape } from './imagenet-utils.js';
 import type { ArgumentMessages } from './messages.js';
 import { checkWeightsArgument, loadApplicationWeights, type WeightsFile } from './weights.js';
 
@@ -66,19 +66,9 @@ export function resolveOptions(options: ApplicationOptions, defaultName: string,
 /** Keras' obtain_input_shape for this model, then the image input (a new Input, or the given tensor). */
 export function imageInput(r: Resolved, defaultSize: number, minSize: number): SymbolicTensor {
   const shape = obtainInputShape(r.inputShape, { defaultSize, minSize, dataFormat: 'channels_last', requireFlatten: r.includeTop, weights: r.weights });
-  return r.inputTensor ?? Input({ shape: knownSize(shape, r.name, defaultSize) });
-}
-
-/**
- * Keras builds `includeTop: false` without an inputShape for any image size, (None, None, 3).
- * Layerwise's convolutions need the height and width when the model is built, so ask for them.
- */
-export function knownSize(shape: InputShape, model: string, defaultSize: number): InputShape {
-  if (shape[0] !== null && shape[1] !== null) return shape;
-  throw new ConfigError(
-    `${model}: Layerwise builds the model for one image size; pass inputShape, e.g. [${defaultSize}, ${defaultSize}, ${shape[2]}] ` +
-      `(Keras' default without the top is ${pyShape(shape)}, any size; Layerwise does not support inputs of unknown height and width yet)`,
-  );
+  // Without the top and an inputShape, Keras' default is any image size, [null, null, 3]: the
+  // model is traced and compiled for each size its data comes in (core's engine/input-sizes.ts).
+  return r.inputTensor ?? Input({ shape });
 }
 
 /** The classifier (include_top) or the optional global pooling; Keras' layer names given as arguments. */

@@ -91,10 +91,6 @@ describe("Keras' argument checks, with Keras' messages", () => {
       'input_tensor.shape[2] must equal input_shape[1]; Received `input_tensor.shape=(None, 96, 96, 3)`, `input_shape=(96, 64, 3)`',
     );
   });
-
-  it("Keras' any-size default (None, None, 3) asks for an inputShape instead", async () => {
-    await expect(ResNet50({ weights: null, includeTop: false })).rejects.toThrow(/resnet50: Layerwise builds the model for one image size; pass inputShape, e.g. \[224, 224, 3\]/);
-  });
 });
 
 describe('heads and inputs', () => {

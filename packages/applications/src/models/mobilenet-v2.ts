@@ -2,7 +2,7 @@
 // 3×3 depthwise convolution, linear 1×1 projection) with ReLU(6.0), scaled in width by `alpha`.
 import { checkOptions, ConfigError, Input, type Model, type SymbolicTensor } from '@layerwise/core';
 import { Add, BatchNormalization, Conv2D, DepthwiseConv2D, ReLU, ZeroPadding2D } from '@layerwise/layers';
-import { applicationKeys, buildDeferred, finishModel, head, knownSize, resolveOptions, type ApplicationOptions } from '../common.js';
+import { applicationKeys, buildDeferred, finishModel, head, resolveOptions, type ApplicationOptions } from '../common.js';
 import { correctPad, obtainInputShape, pyShape } from '../imagenet-utils.js';
 import { MOBILENET_MESSAGES } from '../messages.js';
 import { mobilenetV2WeightsFile } from '../weights.js';
@@ -98,7 +98,7 @@ async function buildMobileNetV2(options: MobileNetV2Options): Promise<Model> {
       console.warn('`input_shape` is undefined or non-square, or `rows` is not in [96, 128, 160, 192, 224]. Weights for input shape (224, 224) will be loaded as the default.');
     }
   }
-  const imgInput = r.inputTensor ?? Input({ shape: knownSize(inputShape, options.name ?? 'MobileNetV2', defaultSize) });
+  const imgInput = r.inputTensor ?? Input({ shape: inputShape });
 
   let x = new Conv2D(makeDivisible(32 * alpha, 8), 3, { strides: [2, 2], padding: 'same', useBias: false, name: 'Conv1' }).apply(imgInput);
   x = bn('bn_Conv1').apply(x);

@@ -1,5 +1,6 @@
 import { DataError } from '../errors.js';
 import { rng } from '../random/random.js';
+import type { SymShape } from '../ir/graph.js';
 import type { DType, Tensor } from '../tensor/tensor.js';
 import { BatchPuller } from './puller.js';
 import type { Batch } from './source.js';
@@ -20,6 +21,8 @@ export interface StreamBatch {
 export interface DataDtypes {
   x: DType[];
   y: DType[];
+  /** The x arrays' shapes, the batch dimension left unknown (a generator's: its first batch's). */
+  xShapes?: SymShape[];
 }
 
 /**
@@ -68,7 +71,8 @@ export class ArrayStream implements BatchStream {
   }
 
   async dtypes(): Promise<DataDtypes> {
-    return { x: this.arrays.slice(0, this.nx).map((a) => a.dtype), y: this.arrays.slice(this.nx).map((a) => a.dtype) };
+    const xs = this.arrays.slice(0, this.nx);
+    return { x: xs.map((a) => a.dtype), y: this.arrays.slice(this.nx).map((a) => a.dtype), xShapes: xs.map((a) => [null, ...a.shape.slice(1)]) };
   }
 
   beginPass(): void {
@@ -127,7 +131,8 @@ export class GeneratorStream implements BatchStream {
     this.first ??= await this.pull();
     const arrays = this.first;
     if (!arrays) throw new DataError(`${this.options.where}: the generator yielded no batches`);
-    return { x: arrays.slice(0, this.options.nx).map((a) => a.dtype), y: arrays.slice(this.options.nx).map((a) => a.dtype) };
+    const xs = arrays.slice(0, this.options.nx);
+    return { x: xs.map((a) => a.dtype), y: arrays.slice(this.options.nx).map((a) => a.dtype), xShapes: xs.map((a) => [null, ...a.shape.slice(1)]) };
   }
 
   beginPass(): void {

@@ -226,11 +226,15 @@ export class Model extends Layer {
     this.dropExecutables();
   }
 
-  /** The compiled graph for a mode (built and compiled once per configuration): a TrainStep for 'train', an InferenceStep otherwise. */
-  async executable<L>(kind: StepKind, dtypes?: DataDtypes, steps = 1): Promise<{ exe: Executable; layout: L; backend: Backend }> {
+  /**
+   * The compiled graph for a mode (built and compiled once per configuration): a TrainStep for
+   * 'train', an InferenceStep otherwise; `shapes`: the input shapes to trace a model built for any
+   * input size with. `release()` it when done.
+   */
+  async executable<L>(kind: StepKind, dtypes?: DataDtypes, steps = 1, shapes?: SymShape[]): Promise<{ exe: Executable; layout: L; backend: Backend; release: () => void }> {
     const backend = await this.getBackend();
-    const { exe, layout } = await this.steps.get(this, backend, kind, dtypes, steps);
-    return { exe, layout: layout as L, backend };
+    const { exe, layout, release } = await this.steps.get(this, backend, kind, dtypes, steps, shapes);
+    return { exe, layout: layout as L, backend, release };
   }
 
   /** The loss of a one-output model (of the first output when there are several: see `objectives`). */

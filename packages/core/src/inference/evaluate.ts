@@ -8,7 +8,7 @@ import { ArrayStream, type BatchStream } from '../batches/streams.js';
 import type { Model } from '../engine/model.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { RunningMeans } from '../training/running-means.js';
-import { InferenceRunner } from './runner.js';
+import { InferenceRunners } from './runner.js';
 
 export interface EvaluateArgs {
   batchSize?: number;
@@ -46,12 +46,14 @@ export function evaluationStream(model: Model, x: unknown, y: unknown, args: Eva
 
 /** One pass over a stream through the test step: the running means of every logged value. */
 export async function evaluateStream(model: Model, stream: BatchStream, verbose: number): Promise<RunningMeans> {
-  const runner = await InferenceRunner.open(model, 'test', (step) => [...step.fetches.logs.values()]);
-  const means = new RunningMeans([...runner.step.fetches.logs.keys()]);
+  const runners = new InferenceRunners(model, 'test', (step) => [...step.fetches.logs.values()]);
   const bar = stream.steps ? new Progbar(stream.steps, verbose) : null;
+  let means: RunningMeans | null = null;
   try {
     stream.beginPass();
     for (let b = 1, batch = await stream.next(); batch; b++, batch = await stream.next()) {
+      const runner = await runners.for(batch.arrays);
+      means ??= new RunningMeans([...runner.step.fetches.logs.keys()]);
       const values = await runner.run(batch.arrays);
       means.add(
         values.map((v) => v.data[0]),
@@ -60,7 +62,7 @@ export async function evaluateStream(model: Model, stream: BatchStream, verbose:
       bar?.update(b, means.logs());
     }
   } finally {
-    runner.close();
+    await runners.close();
   }
-  return means;
+  return means ?? new RunningMeans([]);
 }

@@ -1,5 +1,7 @@
-import { Graph, placeholder, type Value } from '../ir/graph.js';
+import { Graph, formatShape, placeholder, type SymShape, type Value } from '../ir/graph.js';
+import { ConfigError } from '../errors.js';
 import { TraceContext } from '../engine/context.js';
+import { anySize } from '../engine/input-sizes.js';
 import type { Model } from '../engine/model.js';
 import type { Variable } from '../engine/variable.js';
 import { lossAndMetrics, targetPlaceholders } from '../training/loss-graph.js';
@@ -21,11 +23,12 @@ export interface InferenceStep {
 
 /**
  * Forward in inference mode: the model's outputs (predict), or with objectives the test step's
- * loss and metrics (evaluate). `bake` picks the weights that become constants (none by default).
+ * loss and metrics (evaluate). `bake` picks the weights that become constants (none by default);
+ * `shapes` are the input shapes to trace with (default: the model's own).
  */
-export function buildInferenceStep(model: Model, objectives?: Objectives, bake?: (v: Variable) => boolean): InferenceStep {
+export function buildInferenceStep(model: Model, objectives?: Objectives, bake?: (v: Variable) => boolean, shapes?: SymShape[]): InferenceStep {
   const ctx = new TraceContext(false, bake ?? false);
-  const x = model.inputs.map((t, i) => placeholder(t.shape, t.dtype, `x${i}`));
+  const x = model.inputs.map((t, i) => placeholder(shapes?.[i] ?? t.shape, t.dtype, `x${i}`));
   const preds = model.runGraph(x, ctx);
   const y = objectives ? targetPlaceholders(objectives) : [];
   const logs = objectives ? lossAndMetrics(ctx, objectives, y, preds, trainableRead(model, ctx)) : new Map<string, Value>();
@@ -50,6 +53,10 @@ function trainableRead(model: Model, ctx: TraceContext): Variable[] {
 
 /** The inference graph with weights baked in as constants: what `model.export` writes. */
 export function buildExportGraph(model: Model): Graph {
+  if (anySize(model))
+    throw new ConfigError(
+      `export: model '${model.name}' was built for inputs of any size, ${model.inputs.map((t) => formatShape(t.shape)).join(', ')}; build it with the height and width to export (inputShape: [h, w, channels])`,
+    );
   const ctx = new TraceContext(false, true);
   const xs = model.inputs.map((t) => placeholder(t.shape, t.dtype, t.node.layer.name));
   const outputs = model.runGraph(xs, ctx);

@@ -1,4 +1,5 @@
-import { DataError } from '../errors.js';
+import { DataError, ShapeError } from '../errors.js';
+import { formatShape } from '../ir/graph.js';
 import { Progbar } from '../callbacks/progbar.js';
 import { checkOptions, keysOf } from '../options.js';
 import { checkInteger, checkSteps, checkVerbose, type Verbose } from '../batches/checks.js';
@@ -7,7 +8,7 @@ import { isBatchSource, type BatchSource } from '../batches/source.js';
 import { ArrayStream, type BatchStream } from '../batches/streams.js';
 import type { Model } from '../engine/model.js';
 import { Tensor } from '../tensor/tensor.js';
-import { InferenceRunner } from './runner.js';
+import { InferenceRunners } from './runner.js';
 
 export interface PredictArgs {
   batchSize?: number;
@@ -30,17 +31,17 @@ export async function runPredict(model: Model, x: Tensor | Tensor[] | BatchSourc
     const { xs } = checkedArrays(model, x, undefined, 'predict');
     stream = new ArrayStream(xs, xs.length, batchSize, { resident: false, shuffle: false });
   }
-  const runner = await InferenceRunner.open(model, 'predict', (step) => step.fetches.outputs);
-  const outputs = new OutputCollector(runner.step.fetches.outputs.length, stream.samples);
+  const runners = new InferenceRunners(model, 'predict', (step) => step.fetches.outputs);
+  const outputs = new OutputCollector(model.outputs.length, stream.samples);
   const bar = stream.steps ? new Progbar(stream.steps, verbose) : null;
   try {
     stream.beginPass();
     for (let b = 1, batch = await stream.next(); batch; b++, batch = await stream.next()) {
-      outputs.add(await runner.run(batch.arrays));
+      outputs.add(await (await runners.for(batch.arrays)).run(batch.arrays));
       bar?.update(b);
     }
   } finally {
-    runner.close();
+    await runners.close();
   }
   if (outputs.empty) throw new DataError('predict: the generator yielded no batches');
   const result = outputs.result();
@@ -70,6 +71,13 @@ class OutputCollector {
   }
 
   add(outs: Tensor[]): void {
+    // Batches of other sizes (a model built for any input size) may give outputs that cannot be joined.
+    const first = this.results ?? this.parts.map((p) => p[0]);
+    outs.forEach((o, i) => {
+      const f = first[i];
+      if (f && (f.rank !== o.rank || f.shape.some((d, j) => j > 0 && d !== o.shape[j])))
+        throw new ShapeError(`predict: output ${i} of a batch has shape ${formatShape([null, ...o.shape.slice(1)])}, an earlier batch's ${formatShape([null, ...f.shape.slice(1)])}: they cannot be joined (give predict images of one size per call)`);
+    });
     if (this.samples === undefined) {
       outs.forEach((o, i) => this.parts[i].push(o));
       return;

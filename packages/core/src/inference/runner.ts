@@ -1,14 +1,18 @@
 import type { Backend, DeviceValue } from '../backend/backend.js';
 import { Binding } from '../backend/bind.js';
-import type { Value } from '../ir/graph.js';
+import { formatShape, type SymShape, type Value } from '../ir/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../engine/model.js';
+import { traceShapes } from '../engine/input-sizes.js';
 import type { InferenceStep } from './inference-step.js';
 
+type Kind = 'test' | 'predict';
+type Fetch = (step: InferenceStep) => Value[];
+
 /**
- * An inference graph ready to run batch after batch: compiled once, the weights uploaded and
- * bound once (every batch of an evaluate or predict reuses them, a generator's too), freed by
- * close(). Each run returns the values asked for at open().
+ * An inference graph ready to run batch after batch: compiled once, the weights it takes as
+ * inputs uploaded and bound once (every batch of an evaluate or predict reuses them, a
+ * generator's too), freed by close(). Each run returns the values asked for at open().
  */
 export class InferenceRunner {
   private constructor(
@@ -17,15 +21,16 @@ export class InferenceRunner {
     private readonly inputs: Value[],
     private readonly backend: Backend,
     private readonly weights: DeviceValue[],
+    private readonly release: () => void,
   ) {}
 
-  /** `fetch`: which of the step's values each run returns (its outputs for predict, its logged values for evaluate). */
-  static async open(model: Model, kind: 'test' | 'predict', fetch: (step: InferenceStep) => Value[]): Promise<InferenceRunner> {
-    const { exe, layout: step, backend } = await model.executable<InferenceStep>(kind);
+  /** `fetch`: which of the step's values each run returns (its outputs for predict, its logged values for evaluate); `shapes`: see InferenceRunners. */
+  static async open(model: Model, kind: Kind, fetch: Fetch, shapes?: SymShape[]): Promise<InferenceRunner> {
+    const { exe, layout: step, backend, release } = await model.executable<InferenceStep>(kind, undefined, 1, shapes);
     const weights = new Map([...step.feeds.weights].map(([v, input]) => [input, backend.upload(v.value)]));
     const inputs = [...step.feeds.x, ...step.feeds.y];
     const binding = new Binding(exe, step.graph, weights, inputs, fetch(step));
-    return new InferenceRunner(step, binding, inputs, backend, [...weights.values()]);
+    return new InferenceRunner(step, binding, inputs, backend, [...weights.values()], release);
   }
 
   /** Run one batch (x…, then y… for a test step, as host arrays); the fetched values come back as host tensors. */
@@ -40,5 +45,34 @@ export class InferenceRunner {
 
   close(): void {
     this.weights.forEach((w) => w.dispose());
+    this.release();
+  }
+}
+
+/**
+ * The runners of one evaluate or predict call: a single one, or for a model built for any input
+ * size one per size its batches come in (each size is traced and compiled on its own).
+ */
+export class InferenceRunners {
+  private readonly open = new Map<string, Promise<InferenceRunner>>();
+
+  constructor(
+    private readonly model: Model,
+    private readonly kind: Kind,
+    private readonly fetch: Fetch,
+  ) {}
+
+  /** The runner for a batch (x… first). */
+  for(arrays: Tensor[]): Promise<InferenceRunner> {
+    const shapes = traceShapes(this.model, arrays.slice(0, this.model.inputs.length));
+    const key = shapes ? shapes.map(formatShape).join(';') : '';
+    let runner = this.open.get(key);
+    if (!runner) this.open.set(key, (runner = InferenceRunner.open(this.model, this.kind, this.fetch, shapes)));
+    return runner;
+  }
+
+  async close(): Promise<void> {
+    const runners = await Promise.allSettled(this.open.values());
+    for (const r of runners) if (r.status === 'fulfilled') r.value.close();
   }
 }

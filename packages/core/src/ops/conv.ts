@@ -19,35 +19,71 @@ export function convOutputSize(size: number, k: number, stride: number, dilation
   return Math.floor((size + padBegin + padEnd - ((k - 1) * dilation + 1)) / stride) + 1;
 }
 
-/** TF/Keras padding: 'valid' pads nothing; 'same' gives ceil(size / stride) outputs, the odd pixel at the end. */
-export function convPads(padding: 'same' | 'valid', [h, w]: [number, number], [kh, kw]: [number, number], [sh, sw]: [number, number], [dh, dw]: [number, number] = [1, 1]): [number, number, number, number] {
+/**
+ * TF/Keras padding: 'valid' pads nothing; 'same' gives ceil(size / stride) outputs, the odd pixel
+ * at the end. An unknown size (null: a model built for any image size) still has known 'same'
+ * pads where they do not depend on it (stride 1, or a 1×1 window); elsewhere they are NaN, and
+ * only the graph traced again for a known size can run (see `paddingKnown`).
+ */
+export function convPads(padding: 'same' | 'valid', [h, w]: [number | null, number | null], [kh, kw]: [number, number], [sh, sw]: [number, number], [dh, dw]: [number, number] = [1, 1]): [number, number, number, number] {
   if (padding === 'valid') return [0, 0, 0, 0];
-  const total = (size: number, k: number, s: number, d: number) => Math.max((Math.ceil(size / s) - 1) * s + (k - 1) * d + 1 - size, 0);
+  const total = (size: number | null, k: number, s: number, d: number) => {
+    const span = (k - 1) * d + 1;
+    if (size === null) return s === 1 || span === 1 ? Math.max(span - s, 0) : NaN;
+    return Math.max((Math.ceil(size / s) - 1) * s + span - size, 0);
+  };
   const th = total(h, kh, sh, dh);
   const tw = total(w, kw, sw, dw);
   return [Math.floor(th / 2), Math.floor(tw / 2), th - Math.floor(th / 2), tw - Math.floor(tw / 2)];
 }
 
-function spatial(x: Value, op: string): [number, number] {
+/** Height and width of an NHWC input; null where unknown (a model built for any image size). */
+export function spatialDims(x: Value, op: string): [number | null, number | null] {
   if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got shape ${formatShape(x.shape)}`);
   const [, h, w] = x.shape;
+  return [h, w];
+}
+
+/** Height and width of an NHWC input, which must be known (gradients, transposed convolutions). */
+function spatial(x: Value, op: string): [number, number] {
+  const [h, w] = spatialDims(x, op);
   if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got shape ${formatShape(x.shape)}`);
   return [h, w];
 }
 
-function outputHW(op: string, [h, w]: [number, number], [kh, kw]: [number, number], a: Omit<ConvAttrs, 'groups'>): [number, number] {
-  const ho = convOutputSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]);
-  const wo = convOutputSize(w, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]);
-  if (ho < 1 || wo < 1)
-    throw new ShapeError(`${op}: the ${kh}×${kw} window (dilation ${a.dilations.join('×')}) does not fit the ${h}×${w} input${a.pads.some((p) => p) ? ` padded by ${a.pads.join(',')}` : ''}: output would be ${ho}×${wo}`);
+/** A window's output length along one axis; unknown (null) when the input's is. */
+export function windowOutputSize(size: number | null, k: number, stride: number, dilation: number, padBegin: number, padEnd: number): number | null {
+  return size === null ? null : convOutputSize(size, k, stride, dilation, padBegin, padEnd);
+}
+
+function outputHW(op: string, [h, w]: [number | null, number | null], [kh, kw]: [number, number], a: Omit<ConvAttrs, 'groups'>): [number | null, number | null] {
+  const ho = windowOutputSize(h, kh, a.strides[0], a.dilations[0], a.pads[0], a.pads[2]);
+  const wo = windowOutputSize(w, kw, a.strides[1], a.dilations[1], a.pads[1], a.pads[3]);
+  const fits = (n: number | null) => n === null || n >= 1;
+  if (!fits(ho) || !fits(wo))
+    throw new ShapeError(
+      `${op}: the ${kh}×${kw} window (dilation ${a.dilations.join('×')}) does not fit the ${h ?? 'None'}×${w ?? 'None'} input${a.pads.some((p) => p) ? ` padded by ${a.pads.join(',')}` : ''}: output would be ${ho ?? 'None'}×${wo ?? 'None'}`,
+    );
   return [ho, wo];
+}
+
+/**
+ * Whether every convolution and pooling among these nodes has its padding known. A graph traced
+ * from a model built for any image size may not ('same' pads of a strided window depend on the
+ * size): the engine traces such a model again for each concrete size before it compiles.
+ */
+export function paddingKnown(nodes: readonly { attrs: unknown }[]): boolean {
+  return nodes.every((n) => {
+    const pads = (n.attrs as { pads?: unknown }).pads;
+    return !Array.isArray(pads) || pads.every((p) => !Number.isNaN(p));
+  });
 }
 
 export const Conv = defineOp<ConvAttrs>({
   name: 'Conv',
   inputs: ['x', 'kernel'],
   inferShape: ([x, k], a) => {
-    const hw = spatial(x, 'Conv');
+    const hw = spatialDims(x, 'Conv');
     if (k.rank !== 4) throw new ShapeError(`Conv: the kernel must be 4-D [kh, kw, in/groups, filters], got ${formatShape(k.shape)}`);
     const [kh, kw, cin, cout] = k.shape as number[];
     if (x.shape[3] !== cin * a.groups) throw new ShapeError(`Conv: input has ${x.shape[3]} channels but the kernel ${formatShape(k.shape)} with ${a.groups} group(s) expects ${cin * a.groups}`);
@@ -102,7 +138,7 @@ export interface Conv2dOptions {
 export function conv2d(x: Value, kernel: Value, o: Conv2dOptions = {}): Value {
   const strides = o.strides ?? [1, 1];
   const dilations = o.dilations ?? [1, 1];
-  const hw = spatial(x, 'Conv');
+  const hw = spatialDims(x, 'Conv');
   const pads = convPads(o.padding ?? 'valid', hw, [kernel.shape[0] as number, kernel.shape[1] as number], strides, dilations);
   return apply1(Conv, [x, kernel], { strides, dilations, pads, groups: o.groups ?? 1 });
 }

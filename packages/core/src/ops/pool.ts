@@ -4,7 +4,7 @@ import { apply1, defineOp } from './registry.js';
 import { cast, scalar } from './constant.js';
 import { add, equal, mul, sub } from './elementwise.js';
 import { concat, reshape, slice } from './shape.js';
-import { convOutputSize, convPads } from './conv.js';
+import { convOutputSize, convPads, windowOutputSize } from './conv.js';
 
 /** Pooling over [N, H, W, C]: window, strides, explicit pads [top, left, bottom, right]. */
 export type PoolAttrs = {
@@ -31,13 +31,14 @@ export function windowCounts([h, w]: [number, number], a: PoolAttrs): { counts: 
   return { counts, outSize: [ho, wo] };
 }
 
+/** The pooled shape; an unknown height or width (a model built for any image size) stays unknown. */
 function pooledShape(op: string, x: Value, a: PoolAttrs): (number | null)[] {
   if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${formatShape(x.shape)}`);
   const [n, h, w, c] = x.shape;
-  if (h === null || w === null) throw new ShapeError(`${op}: height and width must be known, got ${formatShape(x.shape)}`);
-  const ho = convOutputSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]);
-  const wo = convOutputSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]);
-  if (ho < 1 || wo < 1) throw new ShapeError(`${op}: the ${a.kernel.join('×')} pool window does not fit the ${h}×${w} input (output would be ${ho}×${wo})`);
+  const ho = windowOutputSize(h, a.kernel[0], a.strides[0], 1, a.pads[0], a.pads[2]);
+  const wo = windowOutputSize(w, a.kernel[1], a.strides[1], 1, a.pads[1], a.pads[3]);
+  if ((ho !== null && ho < 1) || (wo !== null && wo < 1))
+    throw new ShapeError(`${op}: the ${a.kernel.join('×')} pool window does not fit the ${h ?? 'None'}×${w ?? 'None'} input (output would be ${ho ?? 'None'}×${wo ?? 'None'})`);
   return [n, ho, wo, c];
 }
 
@@ -116,7 +117,7 @@ function poolAttrs(x: Value, o: Pool2dOptions, op: string): PoolAttrs {
   const kernel = o.poolSize ?? [2, 2];
   const strides = o.strides ?? kernel;
   if (x.rank !== 4) throw new ShapeError(`${op}: expected a 4-D input (batch, height, width, channels), got ${formatShape(x.shape)}`);
-  const pads = convPads(o.padding ?? 'valid', [x.shape[1] as number, x.shape[2] as number], kernel, strides);
+  const pads = convPads(o.padding ?? 'valid', [x.shape[1], x.shape[2]], kernel, strides);
   return { kernel, strides, pads };
 }
 export const maxPool2d = (x: Value, o: Pool2dOptions = {}) => apply1(MaxPool, [x], poolAttrs(x, o, 'MaxPool'));

@@ -6,9 +6,10 @@ import { checkedArrays, generatorStream } from '../batches/model-data.js';
 import { isBatchSource, type BatchSource } from '../batches/source.js';
 import { ArrayStream, type BatchStream, type StreamBatch } from '../batches/streams.js';
 import type { Model } from '../engine/model.js';
+import { anySize, checkSameSizes } from '../engine/input-sizes.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { evaluateStream, evaluationStream } from '../inference/evaluate.js';
-import { FitSession, type CompiledStep } from './fit-session.js';
+import { FitSession } from './fit-session.js';
 import type { TrainStep } from './train-step.js';
 
 export interface FitArgs {
@@ -49,10 +50,12 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
   const { train, validation } = isBatchSource(x) ? generatorStreams(model, x, y, args, epochs - initialEpoch) : arrayStreams(model, x, y, args, batchSize);
 
   const dtypes = await train.dtypes();
-  const single = await model.executable<TrainStep>('train', dtypes);
+  // A model built for any input size trains on the size of its first batch.
+  const shapes = anySize(model) ? dtypes.xShapes : undefined;
+  const single = await model.executable<TrainStep>('train', dtypes, 1, shapes);
   const backend = single.backend;
   const perCall = chainLength(model, args, single.layout, train, batchSize);
-  const multi: CompiledStep | null = perCall > 1 ? await model.executable<TrainStep>('train', dtypes, perCall) : null;
+  const multi = perCall > 1 ? await model.executable<TrainStep>('train', dtypes, perCall, shapes) : null;
   const session = new FitSession(model, backend, single.layout, [...dtypes.x, ...dtypes.y], {
     epochs,
     steps: train.steps ?? 0,
@@ -76,6 +79,7 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
           const batch = await train.next();
           if (batch) batches.push(batch);
         }
+        batches.forEach((batch, j) => checkSameSizes('fit', shapes, batch.arrays.slice(0, model.inputs.length), b + j + 1));
         if (!batches.length) {
           if (train.steps !== undefined || b === 0) ranDry(model, train, epochs);
           break; // one pass over a finite source without a length is an epoch
@@ -91,6 +95,8 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
     }
   } finally {
     session.dispose();
+    single.release();
+    multi?.release();
   }
   await session.callbacks.call('onTrainEnd');
   return session.history;

@@ -1,5 +1,5 @@
 import { gradients } from '../ir/autodiff.js';
-import { Graph, placeholder, withScope, type Value } from '../ir/graph.js';
+import { Graph, placeholder, withScope, type SymShape, type Value } from '../ir/graph.js';
 import { add, cast, gather, scalar } from '../ops/index.js';
 import type { Optimizer } from '../optimizers/optimizers.js';
 import { TraceContext } from '../engine/context.js';
@@ -49,8 +49,8 @@ export interface TrainStep {
  * optimizer slots are inputs; their new values are outputs. With `steps` > 1 the graph chains
  * that many steps, each reading the state the previous one wrote (one backend call for all).
  */
-export function buildTrainStep(model: Model, objectives: Objectives, optimizer: Optimizer, dtypes: DataDtypes, steps = 1): TrainStep {
-  const x = model.inputs.map((t, i) => placeholder(t.shape, dtypes.x[i], `x${i}`));
+export function buildTrainStep(model: Model, objectives: Objectives, optimizer: Optimizer, dtypes: DataDtypes, steps = 1, shapes?: SymShape[]): TrainStep {
+  const x = model.inputs.map((t, i) => placeholder(shapes?.[i] ?? t.shape, dtypes.x[i], `x${i}`));
   const y = targetPlaceholders(objectives, dtypes.y);
   const wantY = objectives.outputs.map((o) => o.loss.targetSpec(o.shape).dtype);
   const learningRate = placeholder([], 'float32', 'learning_rate');
