@@ -3,9 +3,10 @@
 // those of the same network built for that size, strided 'same' paddings (which depend on the
 // size's parity) included; fit trains on one size per call; export asks for the size.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DataError, Input, Model, Tensor, setSeed, type Backend, type BatchSource, type CompileOptions, type Executable, type Graph, type SymbolicTensor } from '@layerwise/core';
+import { ConfigError, DataError, Input, Model, Tensor, setSeed, type BatchSource, type SymbolicTensor } from '@layerwise/core';
 import { BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D } from '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
+import { CountingBackend } from '../helpers/counting-backend.js';
 
 /** Strided 'same' conv and pool (size-dependent pads), a stride-1 'same' conv, BN, global pooling. */
 function net(shape: (number | null)[]): Model {
@@ -19,26 +20,6 @@ function net(shape: (number | null)[]): Model {
 
 const images = (n: number, h: number, w: number, seed = 0) => new Tensor(Float32Array.from({ length: n * h * w * 3 }, (_, i) => Math.sin(i * 0.37 + seed)), [n, h, w, 3]);
 const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
-
-/** Counts compiled graphs by name and the executables disposed. */
-class Counting implements Backend {
-  readonly name: string;
-  readonly compiled: string[] = [];
-  disposed = 0;
-  bakeWeight?: Backend['bakeWeight'];
-  constructor(private readonly inner: Backend) {
-    this.name = inner.name;
-    if (inner.bakeWeight) this.bakeWeight = (w) => inner.bakeWeight!(w);
-  }
-  async compile(graph: Graph, options?: CompileOptions): Promise<Executable> {
-    this.compiled.push(options?.name ?? '?');
-    const exe = await this.inner.compile(graph, options);
-    return { run: (feeds) => exe.run(feeds), dispose: () => (this.disposed++, exe.dispose()) };
-  }
-  upload(t: Tensor) {
-    return this.inner.upload(t);
-  }
-}
 
 describe.each(BACKENDS.filter((b) => b.name !== 'tfjs-cpu'))('a model built for any input size on $name', ({ backend }) => {
   it('predicts what the network built for each size predicts (odd and even sizes)', async () => {
@@ -98,7 +79,7 @@ describe.each(BACKENDS.filter((b) => b.name !== 'tfjs-cpu'))('a model built for 
 
 describe('a model built for any input size', () => {
   it('keeps the 4 most recently used sizes compiled, freeing the others', async () => {
-    const counting = new Counting(BACKENDS[0].backend);
+    const counting = new CountingBackend(BACKENDS[0].backend);
     const model = net([null, null, 3]);
     model.setBackend(counting);
     for (const size of [8, 9, 10, 11, 12, 13]) await model.predict(images(1, size, size), { verbose: 0 });

@@ -7,36 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Input, Model, Tensor, setSeed, type Backend, type CompileOptions, type Executable, type Graph, type SymbolicTensor } from '@layerwise/core';
+import { Input, Model, Tensor, setSeed, type SymbolicTensor } from '@layerwise/core';
 import { Activation, BatchNormalization, Conv2D, Dense, Flatten } from '@layerwise/layers';
 import { OnnxBackend } from '@layerwise/backend-onnx';
 import { BACKENDS } from '../helpers/backends.js';
+import { CountingBackend } from '../helpers/counting-backend.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-predict-weights-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A backend that counts the graphs compiled (by name) and the executables disposed. */
-class Counting implements Backend {
-  readonly name: string;
-  readonly compiled: string[] = [];
-  disposed = 0;
-  bakeWeight?: Backend['bakeWeight'];
-  constructor(private readonly inner: Backend) {
-    this.name = inner.name;
-    if (inner.bakeWeight) this.bakeWeight = (w) => inner.bakeWeight!(w);
-  }
-  async compile(graph: Graph, options?: CompileOptions): Promise<Executable> {
-    this.compiled.push(options?.name ?? '?');
-    const exe = await this.inner.compile(graph, options);
-    return { run: (feeds) => exe.run(feeds), dispose: () => (this.disposed++, exe.dispose()) };
-  }
-  upload(t: Tensor) {
-    return this.inner.upload(t);
-  }
-  count(name: string): number {
-    return this.compiled.filter((n) => n === name).length;
-  }
-}
 
 /** Conv → BatchNormalization → ReLU → Dense: what constant folding changes most (kernel transposes, BN into the conv). */
 function cnn(seed: number): Model {
@@ -80,7 +58,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
   const baking = name === 'onnx';
 
   it('predict → setWeights → predict: new numbers; unchanged weights reuse the compiled graph', async () => {
-    const counting = new Counting(backend);
+    const counting = new CountingBackend(backend);
     const model = cnn(1);
     model.setBackend(counting);
     const before = await expectPredictsLike(model, model.getWeights());
@@ -101,7 +79,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
   });
 
   it('predict → fit → predict, and evaluate: the trained weights; validation rebuilt once per epoch when baked', async () => {
-    const counting = new Counting(backend);
+    const counting = new CountingBackend(backend);
     const model = cnn(3);
     model.setBackend(counting);
     model.compile({ optimizer: 'sgd', loss: 'mse' });
@@ -124,7 +102,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
   });
 
   it('a trainable flip alone keeps the predict graph; the fit after it changes only what is trainable', async () => {
-    const counting = new Counting(backend);
+    const counting = new CountingBackend(backend);
     const model = cnn(4);
     model.setBackend(counting);
     await model.predict(x, { verbose: 0 });
