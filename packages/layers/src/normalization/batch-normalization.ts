@@ -78,7 +78,7 @@ export class BatchNormalization extends Layer {
     const dim = x.shape[axis] as number;
     const bshape = x.shape.map((_, i) => (i === axis ? dim : 1));
     const param = (v: Value) => (axis === x.rank - 1 ? v : ops.reshape(v, bshape));
-    const { add, mul, sub, scalar, sqrt, div, mean, square } = ops;
+    const { add, mul, sub, neg, scalar, sqrt, div, mean, square } = ops;
 
     let mu: Value;
     let variance: Value;
@@ -93,11 +93,13 @@ export class BatchNormalization extends Layer {
       mu = ctx.read(this.movingMean);
       variance = ctx.read(this.movingVariance);
     }
+    // Keras' (tf.nn.batch_normalization's) form: x·inv + (beta − mean·inv). At inference the scale
+    // and shift are constants beside a convolution, which ONNX Runtime folds into its filter and
+    // bias; (x − mean)·inv would leave three elementwise passes over every activation.
     let inv = div(scalar(1), sqrt(add(variance, scalar(this.epsilon))));
     if (this.gamma) inv = mul(inv, ctx.read(this.gamma));
-    let y = mul(sub(x, param(mu)), param(inv));
-    if (this.beta) y = add(y, param(ctx.read(this.beta)));
-    return y;
+    const shift = this.beta ? sub(ctx.read(this.beta), mul(mu, inv)) : neg(mul(mu, inv));
+    return add(mul(x, param(inv)), param(shift));
   }
 
   override getConfig() {
