@@ -34,15 +34,16 @@ const BUILDERS = { vgg16: [VGG16, 224], resnet50: [ResNet50, 224], inception_v3:
 
 /**
  * Layerwise's `lw` and raw ORT's `raw` (one batch each) call by call, the order flipping each pair,
- * until each has had `seconds` and two calls, after one warm-up call each: both rates in images/s
- * and each pair's time ratio (Layerwise ÷ raw).
+ * until each has had `seconds` and MIN_PAIRS pairs, after one warm-up call each: both rates in
+ * images/s and each pair's time ratio (Layerwise ÷ raw).
  */
+const MIN_PAIRS = 6; // VGG16 at batch 8 takes ~1.5 s a call: 4 s alone gave 3 pairs a round, a median of 9 that one busy second moves by several percent
 async function paired(lw, raw, batch, seconds) {
   await lw();
   await raw();
   const time = { lw: 0, raw: 0 };
   const ratios = [];
-  while (ratios.length < 2 || time.lw < seconds * 1000 || time.raw < seconds * 1000) {
+  while (ratios.length < MIN_PAIRS || time.lw < seconds * 1000 || time.raw < seconds * 1000) {
     const pair = {};
     for (const side of ratios.length % 2 ? ['raw', 'lw'] : ['lw', 'raw']) {
       const start = performance.now();

@@ -4,7 +4,7 @@ import type { Kernel } from '../lower/table.js';
 
 /**
  * Per-channel affine chains, fused for tfjs-node. A conv's bias, then BatchNormalization's
- * (x − mean) · inv + beta, is a run of Add/Sub/Mul steps on a large activation x, each with a
+ * x · inv + (beta − mean · inv), is a run of Add/Sub/Mul steps on a large activation x, each with a
  * per-channel vector ([C], the last axis) or a scalar. On tfjs-node each step is one TensorFlow
  * op and one full pass over x; the run is x · A + B, with A and B worked out on the [C] vectors,
  * computed in one pass by TensorFlow's FusedBatchNorm (mean 0, variance 1 − ε, ε: so its
