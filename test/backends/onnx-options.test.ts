@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import ort from 'onnxruntime-node';
-import { BackendUnavailableError, ConfigError, Graph, Sequential, Tensor, ops, placeholder } from '@layerwise/core';
-import { Dense } from '@layerwise/layers';
+import { BackendUnavailableError, ConfigError, Graph, Input, Model, Sequential, Tensor, ops, placeholder, type SymbolicTensor } from '@layerwise/core';
+import { Activation, Dense } from '@layerwise/layers';
 import { OnnxBackend, onnx } from '@layerwise/backend-onnx';
 import { toyData } from '../helpers/models.js';
 
@@ -48,21 +48,38 @@ describe('ONNX Runtime options', () => {
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
   });
 
-  it('the memory arena: on for small graphs, off where one sample\'s activation passes 4 MB, overridable', async () => {
+  it('the memory plan: arena and pattern for small graphs; where one sample\'s activation passes 4 MB, no arena to train, no pattern to infer; overridable', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     await runOn(onnx());
-    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: true });
     // One image of 240×360 pixels × 16 channels: 5.5 MB per sample.
     const big = placeholder([null, 240, 360, 16]);
     const backend = onnx();
+    const inference = await backend.compile(new Graph([big], [ops.relu(big)]), { training: false });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: false });
+    inference.dispose();
     const exe = await backend.compile(new Graph([big], [ops.relu(big)]));
-    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false, enableMemPattern: true });
     const image = Tensor.from(Array.from({ length: 240 * 360 * 16 }, (_, i) => (i % 3) - 1)).reshape([1, 240, 360, 16]);
     const [y] = await exe.run([backend.upload(image)]);
     expect(Array.from((await y.read()).data.subarray(0, 6))).toEqual([0, 0, 1, 0, 0, 1]);
     exe.dispose?.();
     await runOn(onnx({ sessionOptions: { enableCpuMemArena: false } }));
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false });
+  });
+
+  it('the engine says which graphs train: with large activations, predict keeps the arena, fit does not', async () => {
+    const create = vi.spyOn(ort.InferenceSession, 'create');
+    const size = 1_100_000; // 4.4 MB per sample
+    const inputs = Input({ shape: [size] });
+    const model = new Model({ inputs, outputs: new Dense(1).apply(new Activation('relu').apply(inputs) as SymbolicTensor) as SymbolicTensor });
+    model.setBackend(onnx());
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = new Tensor(new Float32Array(2 * size).fill(0.001), [2, size]);
+    await model.predict(x, { verbose: 0 });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: false });
+    await model.fit(x, new Tensor(new Float32Array(2), [2, 1]), { epochs: 1, verbose: 0 });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false, enableMemPattern: true });
   });
 
   it('graph optimizations disabled compute the same', async () => {

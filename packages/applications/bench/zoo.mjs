@@ -2,7 +2,7 @@
 // Zoo inference throughput (issue 10): VGG16, ResNet50 and InceptionV3 at batch 1 and 8, in
 // images/s, on Layerwise's ONNX backend (model.predict) against
 //   - raw onnxruntime-node running the ONNX file Layerwise exports for the same model, with the
-//     session options Layerwise uses, memory arena included (so the difference is Layerwise's own
+//     session options Layerwise uses, memory plan included (so the difference is Layerwise's own
 //     overhead), and
 //   - PyTorch: torchvision's same architectures (bench/peers/zoo_torch.py), same thread count.
 // The three alternate round by round so they share the machine's load. Within a round Layerwise
@@ -82,15 +82,16 @@ async function startTorch(python, threads) {
 }
 
 /**
- * backend-onnx's memoryArenaFor, on the layers' outputs: ONNX Runtime's memory arena stays on
- * unless an activation passes 4 MB per sample (VGG16 and InceptionV3 here, not ResNet50). Off, it
- * costs inference a few percent (measured on the exported files, arena off ÷ on: VGG16 1.02 at
- * batch 1 and 1.06 at batch 8, InceptionV3 1.08 at batch 8): a cost of that memory rule, not of
- * Layerwise's predict, so raw ORT runs with the same setting.
+ * backend-onnx's memory plan for inference graphs, on the layers' outputs: ONNX Runtime's defaults
+ * (arena and memory pattern) unless an activation passes 4 MB per sample (VGG16 and InceptionV3
+ * here, not ResNet50), where predict runs without the memory pattern. Raw ORT gets the same plan
+ * so the comparison is of Layerwise's own work (the plan itself is measured against ORT's defaults
+ * in BENCHMARKS.md).
  */
-function memoryArena(model) {
+function memoryPlan(model) {
   const perSample = (shape) => shape.slice(1).reduce((n, d) => n * (d ?? 1), 4);
-  return Math.max(...model.layers.flatMap((l) => l.inboundNodes.flatMap((n) => n.outputs)).map((t) => perSample(t.shape))) < 4 * 2 ** 20;
+  const large = Math.max(...model.layers.flatMap((l) => l.inboundNodes.flatMap((n) => n.outputs)).map((t) => perSample(t.shape))) >= 4 * 2 ** 20;
+  return { enableCpuMemArena: true, enableMemPattern: !large };
 }
 
 /** A batch of images in the model's preprocessed range (values do not change the time). */
@@ -127,12 +128,12 @@ export async function runZooBench(options = {}) {
       model.setBackend(new OnnxBackend({ intraOpNumThreads: threads }));
       const file = join(dir, `${name}.onnx`);
       await model.export(file, { format: 'onnx' });
-      // The options OrtExecutable gives Layerwise's own sessions, its memory-arena rule included.
+      // The options OrtExecutable gives Layerwise's own sessions, its memory plan included.
       const session = await ort.InferenceSession.create(file, {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         intraOpNumThreads: threads,
-        enableCpuMemArena: memoryArena(model),
+        ...memoryPlan(model),
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       });
       rmSync(file, { force: true });

@@ -43,13 +43,20 @@ export interface ProviderOptions {
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
-export function sessionOptionsFor(o: ProviderOptions, intraOpNumThreads: number, memoryArena = true): ort.InferenceSession.SessionOptions {
+/** ONNX Runtime's CPU memory arena (buffers kept and reused across runs) and memory pattern (one block per run, planned from the previous run). */
+export interface MemoryPlan {
+  arena: boolean;
+  pattern: boolean;
+}
+
+export function sessionOptionsFor(o: ProviderOptions, intraOpNumThreads: number, memory: MemoryPlan = { arena: true, pattern: true }): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: o.executionProviders ?? ['cpu'],
     graphOptimizationLevel: o.graphOptimizationLevel ?? 'all',
     executionMode: 'sequential',
     intraOpNumThreads,
-    enableCpuMemArena: memoryArena,
+    enableCpuMemArena: memory.arena,
+    enableMemPattern: memory.pattern,
     ...(o.interOpNumThreads !== undefined ? { interOpNumThreads: o.interOpNumThreads } : {}),
     // Spinning threads steal the core the JS side needs between runs.
     extra: { session: { intra_op: { allow_spinning: '0' } } },

@@ -1,6 +1,6 @@
 import ort from 'onnxruntime-node';
 import { Tensor, type DeviceValue, type DType, type Executable } from '@layerwise/core';
-import { explainProviderError, sessionOptionsFor, type ProviderOptions } from './providers.js';
+import { explainProviderError, sessionOptionsFor, type MemoryPlan, type ProviderOptions } from './providers.js';
 import type { ExternalTensor } from '../onnx/lower-graph.js';
 
 const ORT_TYPE: Record<DType, ort.Tensor.Type> = { float32: 'float32', int32: 'int32', uint8: 'uint8', bool: 'bool' };
@@ -35,8 +35,8 @@ export class OrtValue implements DeviceValue {
 
 /** The provider options plus what the backend decides per graph. */
 export interface SessionOptions extends ProviderOptions {
-  /** ONNX Runtime's CPU memory arena (the backend turns it off for graphs with large activations). */
-  memoryArena?: boolean;
+  /** ONNX Runtime's CPU memory arena and memory pattern (the backend decides per graph: OnnxBackend.memoryFor). */
+  memory?: MemoryPlan;
 }
 
 /** One onnxruntime session running a whole lowered graph per call. */
@@ -53,7 +53,7 @@ export class OrtExecutable implements Executable {
    * (checked: overwriting the buffers afterwards changes nothing), so they need not outlive this call.
    */
   static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}, externalData: ExternalTensor[] = []): Promise<OrtExecutable> {
-    const options = sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memoryArena ?? true);
+    const options = sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memory);
     // Shared memory is refused as it is at run time (see OrtValue.wrap): copied.
     if (externalData.length) options.externalData = externalData.map(({ path, data }) => ({ path, data: data.buffer instanceof SharedArrayBuffer ? data.slice() : data }));
     let session: ort.InferenceSession;

@@ -37,6 +37,11 @@ export interface WeightInfo {
 export interface CompileOptions {
   /** A name for logs and error messages ('train_step', 'predict' …). */
   name?: string;
+  /**
+   * False for inference graphs (predict, evaluate): no backward pass keeps activations alive, so a
+   * backend may plan memory for speed there. Unset means it may train.
+   */
+  training?: boolean;
 }
 
 /** A compiled graph. `run` takes one value per `graph.feeds` entry and returns one per output. */

@@ -59,7 +59,7 @@ export class StepCache {
       if (!entry) {
         entry = this.start(key, kind, shapes !== undefined, async () => {
           const layout = withTrainable(snapshot, () => build(model, backend, kind, dtypes, steps, shapes));
-          return { exe: await backend.compile(layout.graph, { name: kind }), layout };
+          return { exe: await backend.compile(layout.graph, { name: kind, training: kind === 'train' }), layout };
         });
       }
       const held = entry;
