@@ -48,14 +48,14 @@ describe('ONNX Runtime options', () => {
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ executionProviders: ['cpu'], graphOptimizationLevel: 'all' });
   });
 
-  it('the memory plan: arena and pattern for small graphs; where one sample\'s activation passes 4 MB, no arena to train, no pattern to infer; overridable', async () => {
+  it('the memory plan: arena and pattern for small graphs; where one sample\'s activation passes 4 MB, no pattern for predict, no arena otherwise; overridable', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     await runOn(onnx());
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: true });
     // One image of 240×360 pixels × 16 channels: 5.5 MB per sample.
     const big = placeholder([null, 240, 360, 16]);
     const backend = onnx();
-    const inference = await backend.compile(new Graph([big], [ops.relu(big)]), { training: false });
+    const inference = await backend.compile(new Graph([big], [ops.relu(big)]), { kind: 'predict' });
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: false });
     inference.dispose();
     const exe = await backend.compile(new Graph([big], [ops.relu(big)]));
@@ -68,7 +68,7 @@ describe('ONNX Runtime options', () => {
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false });
   });
 
-  it('the engine says which graphs train: with large activations, predict keeps the arena, fit does not', async () => {
+  it('the engine says what a graph is for: with large activations, predict keeps the arena, fit and evaluate do not', async () => {
     const create = vi.spyOn(ort.InferenceSession, 'create');
     const size = 1_100_000; // 4.4 MB per sample
     const inputs = Input({ shape: [size] });
@@ -78,7 +78,10 @@ describe('ONNX Runtime options', () => {
     const x = new Tensor(new Float32Array(2 * size).fill(0.001), [2, size]);
     await model.predict(x, { verbose: 0 });
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: true, enableMemPattern: false });
-    await model.fit(x, new Tensor(new Float32Array(2), [2, 1]), { epochs: 1, verbose: 0 });
+    const y = new Tensor(new Float32Array(2), [2, 1]);
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false, enableMemPattern: true });
+    await model.evaluate(x, y, { verbose: 0 });
     expect(create.mock.calls.at(-1)![1]).toMatchObject({ enableCpuMemArena: false, enableMemPattern: true });
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { atomicWrite, ConfigError, type Backend, type CompileOptions, type Executable, type Graph, type Tensor, type WeightInfo } from '@layerwise/core';
+import { atomicWrite, ConfigError, type Backend, type CompileOptions, type Executable, type StepKind, type Graph, type Tensor, type WeightInfo } from '@layerwise/core';
 import { lowerings, registerLowering } from './lower/index.js';
 import { DEFAULT_OPSET, lowerGraph } from './onnx/lower-graph.js';
 import { OrtExecutable, OrtValue } from './runtime/session.js';
@@ -72,23 +72,24 @@ export class OnnxBackend implements Backend {
    * the run before). Graphs whose activations are large per sample (VGG16 on 240×360 photos: 22 MB
    * per image in block 1) would hold about twice their live tensors so: the arena grows in
    * power-of-two chunks it never returns, and the pattern's block comes on top of the first run's
-   * buffers. Such training steps run without the arena (the 4.5 fine-tuning step at batch 32: 2.0 GB
-   * peak RSS instead of 3.9 GB, the same CPU time; with the arena but no pattern 2.8 GB). Inference
-   * graphs keep the arena without the pattern, faster for a little more memory than without it
-   * (VGG16 at batch 8: 6.7 against 6.3 images/s; the 240×360 feature pass at batch 32: 10 % less
-   * time, peak 2.3 GB against 1.9 GB, 3.6 GB with both). `sessionOptions` overrides either.
+   * buffers. Such graphs run without the arena (the 4.5 fine-tuning step at batch 32: 2.0 GB peak
+   * RSS instead of 3.9 GB, the same CPU time; with the arena but no pattern 2.8 GB), except
+   * predict's: it keeps the arena without the pattern, faster for a little more memory (VGG16 at
+   * batch 8: 6.7 against 6.3 images/s; the 240×360 feature pass at batch 32: 10 % less time, peak
+   * 2.3 GB against 1.9 GB, 3.6 GB with both). Not evaluate's: fit's validation runs it between
+   * training steps, whose peak a kept arena would add to. `sessionOptions` overrides either.
    */
-  private memoryFor(graph: Graph, training: boolean): MemoryPlan {
+  private memoryFor(graph: Graph, kind: StepKind): MemoryPlan {
     // Constants (weights baked into predict's graph) are not activations.
     const computed = graph.nodes.filter((n) => n.op.name !== 'Constant');
     const largest = Math.max(0, ...computed.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
     if (largest < LARGE_ACTIVATION_BYTES) return { arena: true, pattern: true };
-    return training ? { arena: false, pattern: true } : { arena: true, pattern: false };
+    return kind === 'predict' ? { arena: true, pattern: false } : { arena: false, pattern: true };
   }
 
   async compile(graph: Graph, compileOptions: CompileOptions = {}): Promise<Executable> {
     const { bytes, inputNames, outputNames, externalData } = lowerGraph(graph, lowerings, this.options.opset ?? DEFAULT_OPSET, { externalFrom: EXTERNAL_FROM_BYTES });
-    const memory = this.memoryFor(graph, compileOptions.training ?? true);
+    const memory = this.memoryFor(graph, compileOptions.kind ?? 'train');
     const hash = createHash('sha1').update(bytes).update(JSON.stringify(memory));
     for (const { data } of externalData) hash.update(data);
     const key = hash.digest('hex');

@@ -19,7 +19,7 @@ export * as ops from './ops/index.js';
 export { opRegistry, defineOp, apply1 } from './ops/registry.js';
 
 // Backends
-export type { Backend, CompileOptions, Executable, DeviceValue, WeightInfo } from './backend/backend.js';
+export type { Backend, CompileOptions, Executable, DeviceValue, StepKind, WeightInfo } from './backend/backend.js';
 export { registerBackend, setBackend, getBackend } from './backend/registry.js';
 
 // Layers and models

@@ -38,11 +38,16 @@ export interface CompileOptions {
   /** A name for logs and error messages ('train_step', 'predict' …). */
   name?: string;
   /**
-   * False for inference graphs (predict, evaluate): no backward pass keeps activations alive, so a
-   * backend may plan memory for speed there. Unset means it may train.
+   * What the graph is for: a training step ('train'), evaluate's and fit's validation step
+   * ('test'), or predict's forward pass ('predict'). A backend may plan memory by it: predict's
+   * graphs run on their own, where a test step runs between training steps whose peak anything it
+   * keeps adds to. Unset: treat it as a training step.
    */
-  training?: boolean;
+  kind?: StepKind;
 }
+
+/** What a compiled graph is for (see CompileOptions.kind). */
+export type StepKind = 'train' | 'test' | 'predict';
 
 /** A compiled graph. `run` takes one value per `graph.feeds` entry and returns one per output. */
 export interface Executable {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import type { Backend, Executable } from '../backend/backend.js';
+import type { Backend, Executable, StepKind } from '../backend/backend.js';
 import type { DataDtypes } from '../batches/streams.js';
 import { formatShape, type SymShape } from '../ir/graph.js';
 import { paddingKnown } from '../ops/conv.js';
@@ -9,7 +9,7 @@ import type { Model } from './model.js';
 import type { Variable } from './variable.js';
 import { withTrainable, type TrainableSnapshot } from './trainable.js';
 
-export type StepKind = 'train' | 'test' | 'predict';
+export type { StepKind };
 type Compiled = { exe: Executable; layout: TrainStep | InferenceStep };
 /** A compiled step handed out for use: `release()` it when done (an out-of-date or evicted step is freed once nobody uses it). */
 export type StepLease = Compiled & { release: () => void };
@@ -59,7 +59,7 @@ export class StepCache {
       if (!entry) {
         entry = this.start(key, kind, shapes !== undefined, async () => {
           const layout = withTrainable(snapshot, () => build(model, backend, kind, dtypes, steps, shapes));
-          return { exe: await backend.compile(layout.graph, { name: kind, training: kind === 'train' }), layout };
+          return { exe: await backend.compile(layout.graph, { name: kind, kind }), layout };
         });
       }
       const held = entry;
