@@ -82,7 +82,7 @@ async function startTorch(python, threads) {
 }
 
 /**
- * backend-onnx's memory plan for inference graphs, on the layers' outputs: ONNX Runtime's defaults
+ * backend-onnx's memory plan for predict's graphs, on the layers' outputs: ONNX Runtime's defaults
  * (arena and memory pattern) unless an activation passes 4 MB per sample (VGG16 and InceptionV3
  * here, not ResNet50), where predict runs without the memory pattern. Raw ORT gets the same plan
  * so the comparison is of Layerwise's own work (the plan itself is measured against ORT's defaults
