@@ -7,6 +7,7 @@ import { ConfigError, DataError, Input, Model, Tensor, setSeed, type BatchSource
 import { BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D, MaxPooling2D } from '@layerwise/layers';
 import { BACKENDS } from '../helpers/backends.js';
 import { CountingBackend } from '../helpers/counting-backend.js';
+import { maxAbsDiff } from '../helpers/run.js';
 
 /** Strided 'same' conv and pool (size-dependent pads), a stride-1 'same' conv, BN, global pooling. */
 function net(shape: (number | null)[]): Model {
@@ -19,7 +20,6 @@ function net(shape: (number | null)[]): Model {
 }
 
 const images = (n: number, h: number, w: number, seed = 0) => new Tensor(Float32Array.from({ length: n * h * w * 3 }, (_, i) => Math.sin(i * 0.37 + seed)), [n, h, w, 3]);
-const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
 
 describe.each(BACKENDS.filter((b) => b.name !== 'tfjs-cpu'))('a model built for any input size on $name', ({ backend }) => {
   it('predicts what the network built for each size predicts (odd and even sizes)', async () => {
@@ -39,7 +39,7 @@ describe.each(BACKENDS.filter((b) => b.name !== 'tfjs-cpu'))('a model built for 
       const x = images(2, h, w);
       const got = (await model.predict(x, { verbose: 0 })) as Tensor;
       expect(got.shape).toEqual([2, 3]);
-      expect(maxDiff(got, (await fixed.predict(x, { verbose: 0 })) as Tensor)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(got.data, ((await fixed.predict(x, { verbose: 0 })) as Tensor).data)).toBeLessThan(1e-5);
     }
   });
 
@@ -84,10 +84,10 @@ describe('a model built for any input size', () => {
     model.setBackend(counting);
     for (const size of [8, 9, 10, 11, 12, 13]) await model.predict(images(1, size, size), { verbose: 0 });
     await model.predict(images(1, 13, 13), { verbose: 0 });
-    expect(counting.compiled.filter((n) => n === 'predict')).toHaveLength(6);
+    expect(counting.count('predict')).toBe(6);
     expect(counting.disposed).toBe(2);
     await model.predict(images(1, 8, 8), { verbose: 0 }); // evicted: compiled again
-    expect(counting.compiled.filter((n) => n === 'predict')).toHaveLength(7);
+    expect(counting.count('predict')).toBe(7);
   });
 
   it('predict refuses to join outputs of different sizes; export asks for the size', async () => {

@@ -12,6 +12,7 @@ import { Activation, BatchNormalization, Conv2D, Dense, Flatten } from '@layerwi
 import { OnnxBackend } from '@layerwise/backend-onnx';
 import { BACKENDS } from '../helpers/backends.js';
 import { CountingBackend } from '../helpers/counting-backend.js';
+import { maxAbsDiff } from '../helpers/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-predict-weights-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,10 +48,9 @@ async function referenceLoss(weights: Tensor[]): Promise<number> {
   return (await ref.evaluate(x, y, { verbose: 0 })) as number;
 }
 
-const maxDiff = (a: Tensor, b: Tensor) => a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
 async function expectPredictsLike(model: Model, weights: Tensor[]): Promise<Tensor> {
   const p = (await model.predict(x, { verbose: 0 })) as Tensor;
-  expect(maxDiff(p, await reference(weights))).toBeLessThan(1e-5);
+  expect(maxAbsDiff(p.data, (await reference(weights)).data)).toBeLessThan(1e-5);
   return p;
 }
 
@@ -69,7 +69,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
     const [gamma, beta, mean, variance] = bn.getWeights();
     bn.setWeights([gamma, beta, new Tensor(mean.data.map((v, i) => v + 0.5 * i), mean.shape), variance]);
     const after = await expectPredictsLike(model, model.getWeights());
-    expect(maxDiff(before, after)).toBeGreaterThan(0.1);
+    expect(maxAbsDiff(before.data, after.data)).toBeGreaterThan(0.1);
     // Baked: rebuilt, and the out-of-date graph freed. Fed: the same graph serves the new values.
     expect(counting.count('predict')).toBe(baking ? 2 : 1);
     expect(counting.disposed).toBe(baking ? 1 : 0);
@@ -88,7 +88,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
     expect(lossBefore).toBeCloseTo(await referenceLoss(model.getWeights()), 5);
     const history = await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0, validationData: [x, y] });
     const after = await expectPredictsLike(model, model.getWeights());
-    expect(maxDiff(before, after)).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(before.data, after.data)).toBeGreaterThan(1e-3);
     expect(counting.count('test')).toBe(baking ? 4 : 1); // the evaluate above, then each epoch's validation
     // evaluate sees the trained weights: the last epoch's val_loss, and the reference's loss.
     const lossAfter = (await model.evaluate(x, y, { verbose: 0 })) as number;
@@ -114,7 +114,7 @@ describe.each(BACKENDS)('predict sees new weights on $name', ({ name, backend })
     const frozen = conv.getWeights();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     await model.fit(x, y, { epochs: 2, batchSize: 2, verbose: 0 });
-    conv.getWeights().forEach((w, i) => expect(maxDiff(w, frozen[i])).toBe(0));
+    conv.getWeights().forEach((w, i) => expect(maxAbsDiff(w.data, frozen[i].data)).toBe(0));
     await expectPredictsLike(model, model.getWeights());
   });
 

@@ -15,7 +15,7 @@ export type { OnnxGraphBuilder } from './onnx/builder.js';
 export type { ExecutionProvider, ProviderName } from './runtime/providers.js';
 export type { OnnxBackendOptions };
 
-/** Per-sample size of an activation above which a session runs without the memory arena (see memoryArenaFor). */
+/** Per-sample size of an activation from which a session's memory plan changes (see memoryFor). */
 const LARGE_ACTIVATION_BYTES = 4 * 2 ** 20;
 const BYTES: Record<string, number> = { float32: 4, int32: 4, uint8: 1, bool: 1 };
 /** Bytes of one sample of a value: its dimensions multiplied, the unknown (batch) ones left out. */
@@ -81,8 +81,8 @@ export class OnnxBackend implements Backend {
    */
   private memoryFor(graph: Graph, kind: StepKind): MemoryPlan {
     // Constants (weights baked into predict's graph) are not activations.
-    const computed = graph.nodes.filter((n) => n.op.name !== 'Constant');
-    const largest = Math.max(0, ...computed.flatMap((n) => n.outputs.map((v) => perSampleBytes(v.shape, v.dtype))));
+    let largest = 0;
+    for (const n of graph.nodes) if (n.op.name !== 'Constant') for (const v of n.outputs) largest = Math.max(largest, perSampleBytes(v.shape, v.dtype));
     if (largest < LARGE_ACTIVATION_BYTES) return { arena: true, pattern: true };
     return kind === 'predict' ? { arena: true, pattern: false } : { arena: false, pattern: true };
   }

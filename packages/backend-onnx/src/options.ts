@@ -1,5 +1,5 @@
-import { checkOptions, ConfigError, describeValue, keysOf, suggestKey } from '@layerwise/core';
-import { PROVIDERS, type ProviderOptions } from './runtime/providers.js';
+import { checkOptions, ConfigError, describeValue, didYouMean, keysOf } from '@layerwise/core';
+import { LEVELS, PROVIDERS, type ProviderOptions } from './runtime/providers.js';
 
 export interface OnnxBackendOptions extends ProviderOptions {
   /** The ONNX opset the graphs are written in. Default `DEFAULT_OPSET` (17). */
@@ -23,13 +23,6 @@ const onnxBackendKeys = keysOf<OnnxBackendOptions>()({
   maxBakedWeightBytes: true,
 });
 
-const LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'] as const;
-
-const suggestion = (value: string, known: readonly string[]) => {
-  const s = suggestKey(value, known);
-  return s ? ` (did you mean '${s}'?)` : '';
-};
-
 /**
  * The options check every public entry goes through (names, with did-you-mean), and the values
  * a typo would otherwise carry to ONNX Runtime, which fails later with a less helpful message.
@@ -47,7 +40,7 @@ export function checkOnnxOptions(where: string, o: OnnxBackendOptions | undefine
   if (o.graphOptimizationLevel !== undefined && !(LEVELS as readonly unknown[]).includes(o.graphOptimizationLevel)) {
     const v = o.graphOptimizationLevel;
     throw new ConfigError(
-      `${where}: unknown graphOptimizationLevel ${describeValue(v)}${typeof v === 'string' ? suggestion(v, LEVELS) : ''}. Expected one of: ${LEVELS.join(', ')}`,
+      `${where}: unknown graphOptimizationLevel ${describeValue(v)}${typeof v === 'string' ? didYouMean(v, LEVELS) : ''}. Expected one of: ${LEVELS.join(', ')}`,
     );
   }
   if (o.executionProviders !== undefined) {
@@ -57,7 +50,7 @@ export function checkOnnxOptions(where: string, o: OnnxBackendOptions | undefine
       const name: unknown = typeof p === 'object' && p !== null ? (p as { name?: unknown }).name : p;
       if (typeof name === 'string' && (PROVIDERS as readonly string[]).includes(name)) continue;
       throw new ConfigError(
-        `${where}: unknown execution provider ${describeValue(name)}${typeof name === 'string' ? suggestion(name, PROVIDERS) : ''}. ` +
+        `${where}: unknown execution provider ${describeValue(name)}${typeof name === 'string' ? didYouMean(name, PROVIDERS) : ''}. ` +
           `onnxruntime-node knows: ${PROVIDERS.join(', ')} (each as a name or { name, …provider options })`,
       );
     }

@@ -6,6 +6,7 @@ import ort from 'onnxruntime-node';
 import { ConfigError, Graph, Input, Model, Tensor, ops, placeholder, setSeed, type SymbolicTensor, type Value, type Variable } from '@layerwise/core';
 import { BatchNormalization, Conv2D, Dense, Flatten } from '@layerwise/layers';
 import { OnnxBackend } from '@layerwise/backend-onnx';
+import { maxAbsDiff } from '../../../test/helpers/run.js';
 
 /** What these tests read of predict's compiled step. */
 type PredictStep = { graph: Graph; feeds: { weights: Map<Variable, Value> }; baked: { weights: Variable[] } };
@@ -44,8 +45,7 @@ describe('predict with baked weights (ONNX backend)', () => {
       model.setBackend(new OnnxBackend({ maxBakedWeightBytes: limit }));
       outs.push((await model.predict(x, { verbose: 0 })) as Tensor);
     }
-    const diff = outs[0].data.reduce((m, v, i) => Math.max(m, Math.abs(v - outs[1].data[i])), 0);
-    expect(diff).toBeLessThan(1e-5);
+    expect(maxAbsDiff(outs[0].data, outs[1].data)).toBeLessThan(1e-5);
   });
 
   it('a large constant (external data) is copied by the session; another value compiles to another session', async () => {

@@ -5,7 +5,7 @@
 export { LayerwiseError, ShapeError, ConfigError, DataError, WeightsError, BackendUnavailableError, UnsupportedOpError } from './errors.js';
 
 // Options objects checked by name (every package's entry points use this)
-export { checkOptions, describeValue, keysOf, suggestKey } from './options.js';
+export { checkOptions, describeValue, didYouMean, keysOf, suggestKey } from './options.js';
 
 // Host tensors and randomness
 export { Tensor, tensor, toCategorical, type DType, type TypedArray, type Shape } from './tensor/tensor.js';

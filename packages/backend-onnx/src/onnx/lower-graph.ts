@@ -1,7 +1,6 @@
-import { UnsupportedOpError, type Graph, type Value } from '@layerwise/core';
+import { Tensor, UnsupportedOpError, type Graph, type Value } from '@layerwise/core';
 import type { Lowering } from '../lower/table.js';
 import { OnnxGraphBuilder } from './builder.js';
-import { Tensor } from '@layerwise/core';
 import { encodeModel, ONNX_DTYPE, rawBytes, type ValueInfoSpec } from './model.js';
 
 export const DEFAULT_OPSET = 17;

@@ -29,6 +29,9 @@ const NEEDS: Record<string, string> = {
 
 export const providerName = (p: ExecutionProvider): string => (typeof p === 'string' ? p : p.name);
 
+/** ONNX Runtime's graph optimization levels. */
+export const LEVELS = ['disabled', 'basic', 'extended', 'layout', 'all'] as const;
+
 /** The session options Layerwise passes, with the user's providers, threads and optimization level. */
 export interface ProviderOptions {
   /** Execution providers in order of preference. Default ['cpu']. */
@@ -38,7 +41,7 @@ export interface ProviderOptions {
   /** Threads across independent ops (only with executionMode 'parallel' in `sessionOptions`). */
   interOpNumThreads?: number;
   /** ONNX Runtime's graph optimizations. Default 'all'. */
-  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  graphOptimizationLevel?: (typeof LEVELS)[number];
   /** Any other onnxruntime-node session option, passed through as given (applied last). */
   sessionOptions?: ort.InferenceSession.SessionOptions;
 }

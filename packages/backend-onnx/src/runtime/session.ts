@@ -15,10 +15,7 @@ export class OrtValue implements DeviceValue {
     return this.ortTensor.dims;
   }
   static wrap(t: Tensor): OrtValue {
-    // onnxruntime-node rejects shared memory at run ("Invalid argument"): such data (flow's
-    // batches, written by worker threads) is copied into an ordinary buffer (slice does that).
-    const data = t.data.buffer instanceof SharedArrayBuffer ? t.data.slice() : t.data;
-    return new OrtValue(new ort.Tensor(ORT_TYPE[t.dtype], data as any, t.shape), t.dtype);
+    return new OrtValue(new ort.Tensor(ORT_TYPE[t.dtype], unshared(t.data) as any, t.shape), t.dtype);
   }
   /** Host view of the data (outputs already live in fresh JS buffers). */
   readSync(): Tensor {
@@ -31,6 +28,14 @@ export class OrtValue implements DeviceValue {
   dispose(): void {
     /* JS-owned memory: the garbage collector frees it. */
   }
+}
+
+/**
+ * onnxruntime-node rejects shared memory ("Invalid argument"), in feeds and in external data:
+ * such data (flow's batches, written by worker threads) is copied into an ordinary buffer.
+ */
+function unshared<T extends Uint8Array | Float32Array | Int32Array>(data: T): T {
+  return data.buffer instanceof SharedArrayBuffer ? (data.slice() as T) : data;
 }
 
 /** The provider options plus what the backend decides per graph. */
@@ -54,8 +59,7 @@ export class OrtExecutable implements Executable {
    */
   static async create(bytes: Uint8Array, inputNames: string[], outputNames: string[], outputDtypes: DType[], opts: SessionOptions = {}, externalData: ExternalTensor[] = []): Promise<OrtExecutable> {
     const options = sessionOptionsFor(opts, opts.intraOpNumThreads ?? 1, opts.memory);
-    // Shared memory is refused as it is at run time (see OrtValue.wrap): copied.
-    if (externalData.length) options.externalData = externalData.map(({ path, data }) => ({ path, data: data.buffer instanceof SharedArrayBuffer ? data.slice() : data }));
+    if (externalData.length) options.externalData = externalData.map(({ path, data }) => ({ path, data: unshared(data) }));
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, options);

@@ -16,8 +16,8 @@ export const conv = [
   lower(ops.ConvBackpropInput, ({ attrs, inputs: [, k], kernels }) =>
     (kernels === 'node' && native.convBackpropInput(attrs, k.shape as number[])) || composite((dy, k) => convBackpropInput(as4(dy), as4(k), attrs)),
   ),
-  lower(ops.ConvBackpropFilter, ({ attrs, inputs: [x], kernels }) =>
-    (kernels === 'node' && native.convBackpropFilter(attrs, x.shape)) || composite((x, dy) => convBackpropFilter(as4(x), as4(dy), attrs)),
+  lower(ops.ConvBackpropFilter, ({ attrs, inputs: [x], kernels, keep }) =>
+    (kernels === 'node' && native.convBackpropFilter(attrs, x.shape, keep)) || composite((x, dy) => convBackpropFilter(as4(x), as4(dy), attrs)),
   ),
 ];
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ops } from '@layerwise/core';
+import { ops, type DType } from '@layerwise/core';
 import { tfOp, type TfAttrs } from '../runtime/tf-ops.js';
+import { TF_DTYPE } from '../runtime/values.js';
 import type { Pads, Pair } from './spatial.js';
 import type { Kernel } from './table.js';
 import { composite } from './util.js';
@@ -13,24 +14,18 @@ import { composite } from './util.js';
 // lowering (forward convs and the like), which is exact everywhere.
 
 type ConvAttrs = ops.ConvAttrs;
+type Keep = <T extends tf.Tensor>(t: T) => T;
 type PoolAttrs = ops.PoolAttrs;
 
 const nhwc = ([h, w]: Pair): number[] => [1, h, w, 1];
 const explicit = ([t, l, b, r]: Pads): number[] => [0, 0, t, b, l, r, 0, 0];
 const one = (p: Pair) => p[0] === 1 && p[1] === 1;
 
-/** TensorFlow's 'SAME' pads along one axis (Keras' 'same'; the odd cell at the end): [begin, end]. */
-function same(n: number, k: number, s: number, d = 1): Pair {
-  const total = Math.max((Math.ceil(n / s) - 1) * s + (k - 1) * d + 1 - n, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
-
-/** The TensorFlow padding mode that gives these pads: 'VALID', 'SAME', else 'EXPLICIT'. */
-function paddingMode(pads: Pads, [h, w]: Pair, [kh, kw]: Pair, s: Pair, d: Pair = [1, 1]): 'VALID' | 'SAME' | 'EXPLICIT' {
+/** The TensorFlow padding mode that gives these pads: 'VALID', 'SAME' (Keras' 'same', core's convPads), else 'EXPLICIT'. */
+function paddingMode(pads: Pads, hw: Pair, kernel: Pair, s: Pair, d: Pair = [1, 1]): 'VALID' | 'SAME' | 'EXPLICIT' {
   if (pads.every((p) => p === 0)) return 'VALID';
-  const [t, b] = same(h, kh, s[0], d[0]);
-  const [l, r] = same(w, kw, s[1], d[1]);
-  return pads[0] === t && pads[1] === l && pads[2] === b && pads[3] === r ? 'SAME' : 'EXPLICIT';
+  const same = ops.convPads('same', hw, kernel, s, d);
+  return pads.every((p, i) => p === same[i]) ? 'SAME' : 'EXPLICIT';
 }
 
 function convOpAttrs(a: ConvAttrs, padding: 'VALID' | 'SAME' | 'EXPLICIT'): TfAttrs {
@@ -65,15 +60,15 @@ export function convBackpropInput(a: ops.ConvBackpropInputAttrs, kernelShape: nu
 }
 
 /** dkernel of Conv: Conv2DBackpropFilter (or its depthwise twin) over x and dy. */
-export function convBackpropFilter(a: ops.ConvBackpropFilterAttrs, inputShape: readonly (number | null)[]): Kernel | null {
+export function convBackpropFilter(a: ops.ConvBackpropFilterAttrs, inputShape: readonly (number | null)[], keep: Keep): Kernel | null {
   const [, h, w, channels] = inputShape as number[];
   const how = nativeConv(a, [h, w], a.kernelShape);
   if (!how) return null;
   const [kh, kw, , f] = a.kernelShape;
   const op = tfOp(how.kind === 'conv' ? 'Conv2DBackpropFilter' : 'DepthwiseConv2dNativeBackpropFilter', convOpAttrs(a, how.padding));
-  const shape = how.kind === 'conv' ? a.kernelShape : [kh, kw, channels, f / channels];
+  const shape = keep(tf.tensor1d(how.kind === 'conv' ? a.kernelShape : [kh, kw, channels, f / channels], 'int32'));
   return composite((x, dy) => {
-    const dk = op(x, tf.tensor1d(shape, 'int32'), dy);
+    const dk = op(x, shape, dy);
     return how.kind === 'conv' ? dk : tf.reshape(dk, a.kernelShape);
   });
 }
@@ -133,16 +128,14 @@ export function avgPoolGrad(a: PoolAttrs, hw: Pair): Kernel | null {
 // tfjs-core. The rows below call the TensorFlow op itself, with the axis and shape operands
 // made once at compile time (`keep`).
 
-type Keep = <T extends tf.Tensor>(t: T) => T;
-const dtypeOf = (d: string): tf.DataType => (d === 'float32' ? 'float32' : d === 'bool' ? 'bool' : 'int32');
 
 /**
  * Rows of x: TensorFlow's GatherV2. It refuses negative indices, which the IR (as ONNX) counts
  * from the end: only then, the indices are wrapped and the gather retried (out-of-range
  * indices still fail, with TensorFlow's message).
  */
-export function gather(xDtype: string, keep: Keep): Kernel {
-  const op = tfOp('GatherV2', { Tparams: ['type', dtypeOf(xDtype)], Tindices: ['type', 'int32'], Taxis: ['type', 'int32'], batch_dims: ['int', 0] });
+export function gather(xDtype: DType, keep: Keep): Kernel {
+  const op = tfOp('GatherV2', { Tparams: ['type', TF_DTYPE[xDtype]], Tindices: ['type', 'int32'], Taxis: ['type', 'int32'], batch_dims: ['int', 0] });
   const axis = keep(tf.scalar(0, 'int32'));
   return (x, indices) => {
     try {
@@ -162,8 +155,8 @@ export function reduce(op: 'Sum' | 'Mean' | 'Max', axes: number[], keepdims: boo
 }
 
 /** Broadcast: TensorFlow's BroadcastTo (tfjs-node's is a Reshape and a Tile); the shape known now, or read off `like` per run. */
-export function broadcastTo(dtype: string, shape: readonly (number | null)[], keep: Keep): Kernel {
-  const run = tfOp('BroadcastTo', { T: ['type', dtypeOf(dtype)], Tidx: ['type', 'int32'] });
+export function broadcastTo(dtype: DType, shape: readonly (number | null)[], keep: Keep): Kernel {
+  const run = tfOp('BroadcastTo', { T: ['type', TF_DTYPE[dtype]], Tidx: ['type', 'int32'] });
   if (shape.every((d) => d !== null)) {
     const target = keep(tf.tensor1d(shape as number[], 'int32'));
     return (x) => run(x, target);

@@ -22,7 +22,6 @@ export const shape = [
     return tf.reshape(x, out);
   }),
   lower(ops.Transpose, ({ attrs: { perm } }) => (x) => tf.transpose(x, perm)),
-  // Rows of x: one memmove per row on wasm and cpu (Layerwise's kernel); tfjs' own elsewhere.
   // Rows of x: one memmove per row on wasm and cpu (Layerwise's kernel); TensorFlow's GatherV2 on tfjs-node.
   lower(ops.Gather, ({ kernels, inputs: [x], keep }) =>
     kernels === 'node' ? native.gather(x.dtype, keep) : (x, indices) => tf.engine().runKernel(GATHER_ROWS, { x, indices }) as tf.Tensor,

@@ -1,6 +1,6 @@
 import { DataError } from '../errors.js';
 import { rng } from '../random/random.js';
-import type { SymShape } from '../ir/graph.js';
+import { sampleShape, type SymShape } from '../ir/graph.js';
 import type { DType, Tensor } from '../tensor/tensor.js';
 import { BatchPuller } from './puller.js';
 import type { Batch } from './source.js';
@@ -72,7 +72,7 @@ export class ArrayStream implements BatchStream {
 
   async dtypes(): Promise<DataDtypes> {
     const xs = this.arrays.slice(0, this.nx);
-    return { x: xs.map((a) => a.dtype), y: this.arrays.slice(this.nx).map((a) => a.dtype), xShapes: xs.map((a) => [null, ...a.shape.slice(1)]) };
+    return { x: xs.map((a) => a.dtype), y: this.arrays.slice(this.nx).map((a) => a.dtype), xShapes: xs.map((a) => sampleShape(a.shape)) };
   }
 
   beginPass(): void {
@@ -132,7 +132,7 @@ export class GeneratorStream implements BatchStream {
     const arrays = this.first;
     if (!arrays) throw new DataError(`${this.options.where}: the generator yielded no batches`);
     const xs = arrays.slice(0, this.options.nx);
-    return { x: xs.map((a) => a.dtype), y: arrays.slice(this.options.nx).map((a) => a.dtype), xShapes: xs.map((a) => [null, ...a.shape.slice(1)]) };
+    return { x: xs.map((a) => a.dtype), y: arrays.slice(this.options.nx).map((a) => a.dtype), xShapes: xs.map((a) => sampleShape(a.shape)) };
   }
 
   beginPass(): void {

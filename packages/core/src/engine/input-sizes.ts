@@ -1,5 +1,5 @@
 import { DataError } from '../errors.js';
-import { formatShape, type SymShape } from '../ir/graph.js';
+import { formatShape, sampleShape, type SymShape } from '../ir/graph.js';
 import type { Model } from './model.js';
 
 /**
@@ -14,7 +14,7 @@ export function anySize(model: Model): boolean {
 
 /** The shapes to trace the model's inputs with for these arrays (their sample dimensions, any batch), or undefined when the model's own shapes serve. */
 export function traceShapes(model: Model, xs: readonly { shape: readonly number[] }[]): SymShape[] | undefined {
-  return anySize(model) ? xs.map((x) => [null, ...x.shape.slice(1)]) : undefined;
+  return anySize(model) ? xs.map((x) => sampleShape(x.shape)) : undefined;
 }
 
 /** fit traces its step for the first batch's size: a later batch of another size is refused by name. */
@@ -24,7 +24,7 @@ export function checkSameSizes(where: string, expected: SymShape[] | undefined, 
     const want = expected[i];
     if (x.shape.length !== want.length || x.shape.some((d, j) => j > 0 && d !== want[j]))
       throw new DataError(
-        `${where}: batch ${batch} has input ${i} of shape ${formatShape([null, ...x.shape.slice(1)])}, but the first batch's was ${formatShape(want)}; ` +
+        `${where}: batch ${batch} has input ${i} of shape ${formatShape(sampleShape(x.shape))}, but the first batch's was ${formatShape(want)}; ` +
           `a model built for any input size trains on one size per fit (resize the images, or call fit once per size)`,
       );
   });

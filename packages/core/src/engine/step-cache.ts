@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors.js';
 import type { Backend, Executable, StepKind } from '../backend/backend.js';
 import type { DataDtypes } from '../batches/streams.js';
-import { formatShape, type SymShape } from '../ir/graph.js';
+import { shapesKey, type SymShape } from '../ir/graph.js';
 import { paddingKnown } from '../ops/conv.js';
 import { buildTrainStep, type TrainStep } from '../training/train-step.js';
 import { buildInferenceStep, newestVersion, type InferenceStep } from '../inference/inference-step.js';
@@ -52,7 +52,7 @@ export class StepCache {
     // Predict's graph (the forward pass in inference mode) does not depend on the flags.
     const snapshot = kind === 'train' ? model.fixTrainable() : model.compiledTrainable;
     const trainableKey = kind === 'predict' ? '' : flagsKey(model, snapshot);
-    const sizes = shapes ? shapes.map(formatShape).join(';') : '';
+    const sizes = shapesKey(shapes);
     const key = `${backend.name}:${kind}:${trainableKey}:${dtypes ? [...dtypes.x, ...dtypes.y].join(',') : ''}:${steps}:${sizes}`;
     for (;;) {
       let entry = this.entries.get(key);

@@ -1,5 +1,5 @@
 import { DataError, ShapeError } from '../errors.js';
-import { formatShape } from '../ir/graph.js';
+import { formatShape, sampleShape } from '../ir/graph.js';
 import { Progbar } from '../callbacks/progbar.js';
 import { checkOptions, keysOf } from '../options.js';
 import { checkInteger, checkSteps, checkVerbose, type Verbose } from '../batches/checks.js';
@@ -76,7 +76,7 @@ class OutputCollector {
     outs.forEach((o, i) => {
       const f = first[i];
       if (f && (f.rank !== o.rank || f.shape.some((d, j) => j > 0 && d !== o.shape[j])))
-        throw new ShapeError(`predict: output ${i} of a batch has shape ${formatShape([null, ...o.shape.slice(1)])}, an earlier batch's ${formatShape([null, ...f.shape.slice(1)])}: they cannot be joined (give predict images of one size per call)`);
+        throw new ShapeError(`predict: output ${i} of a batch has shape ${formatShape(sampleShape(o.shape))}, an earlier batch's ${formatShape(sampleShape(f.shape))}: they cannot be joined (give predict images of one size per call)`);
     });
     if (this.samples === undefined) {
       outs.forEach((o, i) => this.parts[i].push(o));

@@ -1,6 +1,6 @@
 import type { Backend, DeviceValue } from '../backend/backend.js';
 import { Binding } from '../backend/bind.js';
-import { formatShape, type SymShape, type Value } from '../ir/graph.js';
+import { shapesKey, type SymShape, type Value } from '../ir/graph.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Model } from '../engine/model.js';
 import { traceShapes } from '../engine/input-sizes.js';
@@ -65,7 +65,7 @@ export class InferenceRunners {
   /** The runner for a batch (x… first). */
   for(arrays: Tensor[]): Promise<InferenceRunner> {
     const shapes = traceShapes(this.model, arrays.slice(0, this.model.inputs.length));
-    const key = shapes ? shapes.map(formatShape).join(';') : '';
+    const key = shapesKey(shapes);
     let runner = this.open.get(key);
     if (!runner) this.open.set(key, (runner = InferenceRunner.open(this.model, this.kind, this.fetch, shapes)));
     return runner;

@@ -14,6 +14,12 @@ export function formatShape(shape: readonly Dim[]): string {
   return `(${dims.join(', ')}${dims.length === 1 ? ',' : ''})`;
 }
 
+/** An array's shape with the batch dimension left open: what every batch of its kind shares. */
+export const sampleShape = (shape: readonly number[]): SymShape => [null, ...shape.slice(1)];
+
+/** One key for a list of shapes (compiled steps and runners per input size). */
+export const shapesKey = (shapes: readonly SymShape[] | undefined): string => (shapes ? shapes.map(formatShape).join(';') : '');
+
 export type Attrs = Record<string, unknown>;
 
 /** What an op's shape rule returns for each output. */

@@ -53,19 +53,20 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
   // A model built for any input size trains on the size of its first batch.
   const shapes = anySize(model) ? dtypes.xShapes : undefined;
   const single = await model.executable<TrainStep>('train', dtypes, 1, shapes);
-  const backend = single.backend;
-  const perCall = chainLength(model, args, single.layout, train, batchSize);
-  const multi = perCall > 1 ? await model.executable<TrainStep>('train', dtypes, perCall, shapes) : null;
-  const session = new FitSession(model, backend, single.layout, [...dtypes.x, ...dtypes.y], {
-    epochs,
-    steps: train.steps ?? 0,
-    samples: train.samples ?? 0,
-    verbose,
-    callbacks: args.callbacks ?? [],
-    print: args.print,
-  });
-
+  // Everything leased or made from here on is let go in the finally, whatever throws.
+  let multi: typeof single | null = null;
+  let session: FitSession | undefined;
   try {
+    const perCall = chainLength(model, args, single.layout, train, batchSize);
+    if (perCall > 1) multi = await model.executable<TrainStep>('train', dtypes, perCall, shapes);
+    session = new FitSession(model, single.backend, single.layout, [...dtypes.x, ...dtypes.y], {
+      epochs,
+      steps: train.steps ?? 0,
+      samples: train.samples ?? 0,
+      verbose,
+      callbacks: args.callbacks ?? [],
+      print: args.print,
+    });
     await session.callbacks.call('onTrainBegin');
     for (let epoch = initialEpoch; epoch < epochs && !model.stopTraining; epoch++) {
       await session.callbacks.epoch('onEpochBegin', epoch);
@@ -73,7 +74,7 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
       train.beginPass();
       let b = 0;
       while (!model.stopTraining && (train.steps === undefined || b < train.steps)) {
-        const chained = multi && train.canChain(perCall);
+        const chained = multi && train.canChain(perCall) ? multi : null;
         const batches: StreamBatch[] = [];
         for (let j = 0; j < (chained ? perCall : 1); j++) {
           const batch = await train.next();
@@ -84,7 +85,7 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
           if (train.steps !== undefined || b === 0) ranDry(model, train, epochs);
           break; // one pass over a finite source without a length is an epoch
         }
-        await session.run(chained ? multi : single, batches, b);
+        await session.run(chained ?? single, batches, b);
         b += batches.length;
       }
       if (b === 0) continue;
@@ -94,7 +95,7 @@ export async function runFit(model: Model, x: Tensor | Tensor[] | BatchSource, y
       await session.callbacks.epoch('onEpochEnd', epoch, logs);
     }
   } finally {
-    session.dispose();
+    session?.dispose();
     single.release();
     multi?.release();
   }
